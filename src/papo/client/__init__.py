@@ -1,0 +1,1 @@
+"""Papo's desktop client (Tkinter/ttk)."""

@@ -1,0 +1,23 @@
+"""Liveness and database reachability."""
+
+from apiflask import APIBlueprint
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..schemas import HealthOut
+
+bp = APIBlueprint("health", __name__, tag="Health")
+
+
+@bp.get("/health")
+@bp.output(HealthOut)
+@bp.doc(responses={503: "The database is unreachable"})
+def health():
+    """Report whether the server and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "degraded", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,88 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apiflask import APIFlask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .. import __version__
+from . import errors, http, migrations
+from .api import register_blueprints
+from .config import Config
+from .extensions import db, socketio
+from .throttle import LoginThrottle
+
+
+@dataclass
+class Papo:
+    """What Papo keeps per application: its configuration and its shared helpers."""
+
+    config: Config
+    throttle: LoginThrottle
+
+
+def create_app(config: Config | None = None) -> APIFlask:
+    """Build the Flask app for `config` (default: read from the environment)."""
+    config = config or Config.from_env()
+    logging.basicConfig(level=config.log_level.upper())
+    app = APIFlask("papo", title="Papo API", version=__version__, docs_path="/docs")
+    app.config.update(_flask_settings(config))
+    app.extensions["papo"] = Papo(
+        config=config,
+        throttle=LoginThrottle(config.login_free_attempts, config.login_max_lockout_seconds),
+    )
+    db.init_app(app)
+    errors.init_app(app)
+    http.init_app(app)
+    register_blueprints(app)
+    socketio.init_app(app, **_socketio_settings(config))
+    if config.auto_migrate:
+        migrations.upgrade(app)
+    return app
+
+
+def _flask_settings(config: Config) -> dict:
+    return {
+        "SECRET_KEY": config.secret_key,
+        "TESTING": config.testing,
+        "SQLALCHEMY_DATABASE_URI": config.database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(config),
+        "MAX_CONTENT_LENGTH": config.max_body_bytes,
+        "VALIDATION_ERROR_SCHEMA": errors.ERROR_SCHEMA,
+        "HTTP_ERROR_SCHEMA": errors.ERROR_SCHEMA,
+        "DESCRIPTION": "Papo's REST API. Errors always have the shape "
+        '`{"error": {"code", "message", "fields"?}}`.',
+    }
+
+
+def _engine_options(config: Config) -> dict:
+    if config.is_sqlite:
+        config.instance_dir.mkdir(parents=True, exist_ok=True)
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+def _socketio_settings(config: Config) -> dict:
+    return {
+        "async_mode": config.async_mode,
+        # None means same origin only; never "*".
+        "cors_allowed_origins": list(config.cors_origins) or None,
+        "message_queue": config.redis_url or None,
+        "max_http_buffer_size": config.max_body_bytes,
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()

@@ -1,0 +1,41 @@
+"""HTTP edges: JSON-only request bodies, CORS for configured origins, proxy headers."""
+
+from __future__ import annotations
+
+from apiflask import APIFlask
+from flask import request
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import ApiError
+
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def require_json_body() -> None:
+    """Refuse a request body that is not JSON (415) or not valid JSON (400)."""
+    if request.method not in BODY_METHODS or not _has_body():
+        return
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+        )
+    if request.get_json(silent=True) is None and request.get_data(cache=True).strip() != b"null":
+        raise ApiError(400, "malformed_json", "The body is not valid JSON.")
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def init_app(app: APIFlask) -> None:
+    """Install the request guards and middleware."""
+    config = app.extensions["papo"].config
+    app.before_request(require_json_body)
+    if config.cors_origins:
+        CORS(app, origins=list(config.cors_origins), expose_headers=["Retry-After"])
+    if config.trusted_proxies:
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

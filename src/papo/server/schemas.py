@@ -1,0 +1,187 @@
+"""Request and response schemas: the same ones validate input and document the API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apiflask import Schema, fields, validators
+from marshmallow import EXCLUDE, RAISE, ValidationError, pre_load
+
+USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
+PASSWORD_MIN, PASSWORD_MAX = 8, 1024
+NAME_MAX = 100
+AGE_MIN, AGE_MAX = 0, 150
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses strings, floats and booleans (JSON true is not an age)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Username(fields.String):
+    """A username: trimmed, lower-cased, 3–32 of a-z 0-9 _ . -."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if not USERNAME_RE.match(text):
+            raise ValidationError("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
+        return text
+
+
+class Name(fields.String):
+    """A display name: trimmed, 1–100 characters."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not 1 <= len(text) <= NAME_MAX:
+            raise ValidationError(f"Use 1 to {NAME_MAX} characters.")
+        return text
+
+
+def _password(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validators.Length(
+            min=PASSWORD_MIN,
+            max=PASSWORD_MAX,
+            error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+        ),
+        metadata={"format": "password"},
+        **kwargs,
+    )
+
+
+def _age() -> StrictInteger:
+    return StrictInteger(
+        allow_none=True,
+        validate=validators.Range(
+            min=AGE_MIN,
+            max=AGE_MAX,
+            error=f"Age must be a whole number from {AGE_MIN} to {AGE_MAX}.",
+        ),
+        metadata={"description": "Optional, whole years"},
+    )
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _must_be_object(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValidationError("The body must be a JSON object.", "_schema")
+        return data
+
+
+class RegisterIn(StrictSchema):
+    username = Username(required=True)
+    password = _password(required=True)
+    name = Name(required=True)
+    age = _age()
+
+
+class LoginIn(StrictSchema):
+    username = fields.String(required=True, validate=validators.Length(max=200))
+    password = fields.String(required=True, validate=validators.Length(max=PASSWORD_MAX))
+
+
+class UserCreate(RegisterIn):
+    role = fields.String(load_default="member", validate=validators.OneOf(["admin", "member"]))
+    active = fields.Boolean(load_default=True)
+
+
+class UserReplace(StrictSchema):
+    """PUT: the editable profile as a whole (name required; a missing age clears it)."""
+
+    name = Name(required=True)
+    age = _age()
+    role = fields.String(validate=validators.OneOf(["admin", "member"]))
+    active = fields.Boolean()
+    password = _password()
+    current_password = fields.String(validate=validators.Length(max=PASSWORD_MAX))
+
+
+class UserPatch(StrictSchema):
+    """PATCH: any subset of the editable fields."""
+
+    name = Name()
+    age = _age()
+    role = fields.String(validate=validators.OneOf(["admin", "member"]))
+    active = fields.Boolean()
+    password = _password()
+    current_password = fields.String(validate=validators.Length(max=PASSWORD_MAX))
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+    age = fields.Integer(allow_none=True)
+    role = fields.String()
+    active = fields.Boolean()
+    created_at = fields.DateTime(format="iso")
+    updated_at = fields.DateTime(format="iso")
+
+
+class PageQuery(Schema):
+    """Paging in the query string; unknown parameters (cache busters…) are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = StrictInteger(load_default=1, validate=validators.Range(min=1, max=1_000_000))
+    per_page = StrictInteger(load_default=50, validate=validators.Range(min=1, max=100))
+
+    @pre_load
+    def _numbers(self, data: Any, **kwargs: Any) -> Any:
+        """Query strings carry text: turn digit strings into numbers before strict checks."""
+        return {
+            k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in dict(data).items()
+        }
+
+
+class UserQuery(PageQuery):
+    q = fields.String(load_default="", validate=validators.Length(max=100))
+
+
+class PaginationOut(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class UserPage(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    pagination = fields.Nested(PaginationOut)
+
+
+class TokenOut(Schema):
+    token = fields.String()
+    expires_at = fields.DateTime(format="iso")
+    user = fields.Nested(UserOut)
+
+
+class SessionOut(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime(format="iso")
+    last_used_at = fields.DateTime(format="iso")
+    expires_at = fields.DateTime(format="iso")
+    user_agent = fields.String()
+    ip_address = fields.String()
+    current = fields.Boolean()
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    database = fields.String()

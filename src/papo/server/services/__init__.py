@@ -1,0 +1,1 @@
+"""The rules of the domain, as plain functions called by the REST and Socket.IO layers."""

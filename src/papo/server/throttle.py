@@ -1,0 +1,59 @@
+"""Login throttling: exponential back-off per account and per client address."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass
+class _Record:
+    failures: int = 0
+    blocked_until: float = 0.0
+
+
+class LoginThrottle:
+    """Count failed logins per key; after `free_attempts`, each failure doubles the wait.
+
+    Kept in this process's memory and bounded in size. With several processes the counters
+    belong in Redis (see the production-serving work), which this class's interface allows.
+    """
+
+    def __init__(
+        self, free_attempts: int, max_lockout: float, max_keys: int = 100_000, clock=time.monotonic
+    ) -> None:
+        self.free_attempts = free_attempts
+        self.max_lockout = max_lockout
+        self.max_keys = max_keys
+        self.clock = clock
+        self._records: OrderedDict[str, _Record] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def retry_after(self, *keys: str) -> int:
+        """Return the seconds to wait before any of `keys` may try again (0: go ahead)."""
+        now = self.clock()
+        with self._lock:
+            waits = [r.blocked_until - now for k in keys if (r := self._records.get(k))]
+        return max(0, math.ceil(max(waits, default=0)))
+
+    def failed(self, key: str, free_attempts: int | None = None) -> None:
+        """Record one failure for `key`, blocking it once its free attempts are spent."""
+        free = self.free_attempts if free_attempts is None else free_attempts
+        with self._lock:
+            record = self._records.pop(key, None) or _Record()
+            self._records[key] = record
+            record.failures += 1
+            over = record.failures - free
+            if over > 0:
+                wait = min(self.max_lockout, 2 ** (over - 1))
+                record.blocked_until = self.clock() + wait
+            while len(self._records) > self.max_keys:
+                self._records.popitem(last=False)
+
+    def succeeded(self, key: str) -> None:
+        """Forget the failures of `key` after a successful login."""
+        with self._lock:
+            self._records.pop(key, None)
