@@ -5,6 +5,7 @@ from __future__ import annotations
 from apiflask import HTTPTokenAuth
 from flask import g, request
 
+from ..errors import ApiError
 from ..models import AuthSession, User
 from ..services import sessions
 
@@ -17,6 +18,16 @@ def _verify(token: str) -> User:
     session = sessions.resolve(token)
     g.papo_session = session
     return session.user
+
+
+@auth.error_processor
+def _missing(error):
+    """Flask-HTTPAuth calls this when no bearer token came at all."""
+    from flask import current_app
+
+    missing = ApiError(401, "token_missing", "Sign in first: send 'Authorization: Bearer <token>'.")
+    missing.headers = {"WWW-Authenticate": 'Bearer realm="papo"'}
+    return current_app.error_callback(missing)
 
 
 def current_user() -> User:
