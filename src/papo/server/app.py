@@ -10,10 +10,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .. import __version__
-from . import errors, http, migrations
+from . import errors, events, http, migrations  # noqa: F401  (events registers handlers)
 from .api import register_blueprints
 from .config import Config
 from .extensions import db, socketio
+from .live import Hub
+from .services import rooms
 from .throttle import LoginThrottle
 
 
@@ -40,8 +42,11 @@ def create_app(config: Config | None = None) -> APIFlask:
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
+    app.extensions["papo.hub"] = Hub(socketio)
     if config.auto_migrate:
         migrations.upgrade(app)
+        with app.app_context():
+            rooms.ensure_general()
     return app
 
 

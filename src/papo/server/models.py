@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, TypeDecorator, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -82,3 +82,66 @@ def count_active_admins() -> int:
     """Return how many active administrators exist."""
     query = db.select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
     return db.session.scalar(query) or 0
+
+
+class Room(db.Model):
+    """A channel or a two-person direct conversation."""
+
+    __tablename__ = "rooms"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    topic: Mapped[str] = mapped_column(String(250), default="")
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="channel")
+    direct_key: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Per-room counter: every message gets the next one, so clients can see a gap at once.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_message_id: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def is_direct(self) -> bool:
+        """True for a direct-message room."""
+        return self.kind == "direct"
+
+
+class Membership(db.Model):
+    """A user belongs to a room."""
+
+    __tablename__ = "memberships"
+
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_read_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Message(db.Model):
+    """One chat message. Ids and per-room seqs only grow; deleting keeps a tombstone."""
+
+    __tablename__ = "messages"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+    room: Mapped[Room] = relationship()

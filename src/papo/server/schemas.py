@@ -144,10 +144,7 @@ class PageQuery(Schema):
 
     @pre_load
     def _numbers(self, data: Any, **kwargs: Any) -> Any:
-        """Query strings carry text: turn digit strings into numbers before strict checks."""
-        return {
-            k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in dict(data).items()
-        }
+        return _digits_to_int(data)
 
 
 class UserQuery(PageQuery):
@@ -185,3 +182,100 @@ class SessionOut(Schema):
 class HealthOut(Schema):
     status = fields.String()
     database = fields.String()
+
+
+class RoomName(fields.String):
+    """A channel name: trimmed, lower-cased, 1–64 of a-z 0-9 _ - (first: a letter or digit)."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if not ROOM_NAME_RE.match(text):
+            raise ValidationError("Use 1 to 64 characters: a-z, digits, '_' or '-'.")
+        return text
+
+
+ROOM_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class RoomCreate(StrictSchema):
+    name = RoomName(required=True)
+    topic = fields.String(load_default="", validate=validators.Length(max=250))
+    private = fields.Boolean(load_default=False)
+
+
+class RoomPatch(StrictSchema):
+    name = RoomName()
+    topic = fields.String(validate=validators.Length(max=250))
+    private = fields.Boolean()
+
+
+class PersonOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+
+
+class RoomOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    topic = fields.String()
+    private = fields.Boolean()
+    kind = fields.String(metadata={"description": "channel or direct"})
+    created_by = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    member = fields.Boolean()
+    last_message_id = fields.Integer()
+    last_read_id = fields.Integer()
+    unread = fields.Integer()
+    peer = fields.Nested(PersonOut, allow_none=True, metadata={"description": "direct rooms"})
+
+
+class MemberOut(PersonOut):
+    role = fields.String()
+    online = fields.Boolean()
+
+
+class MemberIn(StrictSchema):
+    user_id = StrictInteger(required=True, validate=validators.Range(min=1, max=2**31 - 1))
+
+
+class MessageOut(Schema):
+    id = fields.Integer()
+    room = fields.Integer()
+    room_name = fields.String()
+    seq = fields.Integer()
+    author = fields.Nested(PersonOut, allow_none=True)
+    message = fields.String()
+    created_at = fields.String()
+    edited_at = fields.String(allow_none=True)
+    deleted = fields.Boolean()
+    client_id = fields.String(allow_none=True)
+
+
+class MessageIn(StrictSchema):
+    message = fields.String(required=True)
+    client_id = fields.String(validate=validators.Length(min=1, max=64))
+
+
+class MessageEdit(StrictSchema):
+    message = fields.String(required=True)
+
+
+class HistoryQuery(Schema):
+    """Scroll back with `before`, catch up with `after`; at most 200 a page."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    before = StrictInteger(validate=validators.Range(min=1, max=2**31 - 1))
+    after = StrictInteger(validate=validators.Range(min=0, max=2**31 - 1))
+    limit = StrictInteger(load_default=50, validate=validators.Range(min=1, max=200))
+
+    @pre_load
+    def _numbers(self, data: Any, **kwargs: Any) -> Any:
+        return _digits_to_int(data)
+
+
+def _digits_to_int(data: Any) -> dict:
+    """Query strings carry text: turn digit strings into numbers before strict checks."""
+    return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in dict(data).items()}

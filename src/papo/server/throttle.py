@@ -57,3 +57,24 @@ class LoginThrottle:
         """Forget the failures of `key` after a successful login."""
         with self._lock:
             self._records.pop(key, None)
+
+
+class TokenBucket:
+    """Allow `rate` events per second on average, with bursts of up to `burst`."""
+
+    def __init__(self, rate: float, burst: int, clock=time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.tokens = float(burst)
+        self.stamp = clock()
+
+    def take(self) -> bool:
+        """Spend one token if there is one; False means: over the limit, refuse."""
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -5,7 +5,7 @@ from apiflask import APIFlask
 
 def register_blueprints(app: APIFlask) -> None:
     """Attach every blueprint to `app`."""
-    from . import auth, health, users
+    from . import auth, health, messages, rooms, users
 
-    for module in (health, auth, users):
+    for module in (health, auth, users, rooms, messages):
         app.register_blueprint(module.bp)

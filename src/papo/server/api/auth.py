@@ -38,7 +38,7 @@ def login(data: dict):
 @bp.output({}, status_code=204)
 def logout():
     """End this session: its token stops working at once."""
-    db.session.delete(current_session())
+    sessions.close(current_session())
     db.session.commit()
     return ""
 

@@ -11,6 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
 from ..security import new_token, token_digest
+from . import realtime
 
 # Writing last_used_at on every request would turn each read into a write.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -74,6 +75,12 @@ def end(user: User, session_id: int) -> None:
     session = db.session.get(AuthSession, session_id)
     if session is None or session.user_id != user.id:
         raise ApiError(404, "session_not_found", f"You have no session with id {session_id}.")
+    close(session)
+
+
+def close(session: AuthSession) -> None:
+    """End a session: its token stops working and its live connections are dropped."""
+    realtime.session_ended(session.id)
     db.session.delete(session)
     db.session.flush()
 
@@ -84,3 +91,4 @@ def end_all(user: User, *, keep: int | None = None) -> None:
     if keep is not None:
         query = query.where(AuthSession.id != keep)
     db.session.execute(query)
+    realtime.sessions_ended(user.id, keep_session=keep)

@@ -11,7 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import User, count_active_admins
 from ..security import hash_password, verify_password
-from . import sessions
+from . import rooms, sessions
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist
 MEMBER_EDITABLE = {"name", "age", "password", "current_password"}
@@ -41,6 +41,7 @@ def create_user(
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "username_taken", "This username is already taken.") from None
+    rooms.join_general(user)
     return user
 
 
@@ -134,6 +135,7 @@ def delete_user(*, actor: User, user: User) -> None:
         raise ApiError(403, "forbidden", "Only an admin may delete users.")
     if user.is_admin and user.active and count_active_admins() <= 1:
         raise ApiError(409, "last_admin", "The last active admin cannot be deleted.")
+    sessions.end_all(user)
     db.session.delete(user)
     db.session.flush()
 

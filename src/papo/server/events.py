@@ -1,0 +1,243 @@
+"""Socket.IO events. Each answers through its acknowledgement: {ok: true, ...} or
+{ok: false, error: {code, message, fields?}}. The protocol is documented in docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, emit, join_room
+from sqlalchemy.exc import OperationalError
+
+from . import payloads
+from .errors import ApiError
+from .extensions import db, socketio
+from .live import Conn, hub, room_key, user_key
+from .models import User, utcnow
+from .services import messages, rooms, sessions
+from .throttle import TokenBucket
+
+log = logging.getLogger(__name__)
+RESUME_LIMIT = 500
+TYPING_RATE, TYPING_BURST = 1.0, 3
+
+
+def _error(exc: ApiError) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if exc.fields:
+        body["fields"] = exc.fields
+    return {"ok": False, "error": body}
+
+
+def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
+    """Run an event for a live connection; turn every failure into an error acknowledgement."""
+
+    @functools.wraps(fn)
+    def handler(*args: Any) -> dict:
+        try:
+            conn = _live_conn()
+            return {"ok": True, **fn(conn, args[0] if args else None)}
+        except ApiError as exc:
+            db.session.rollback()
+            return _error(exc)
+        except OperationalError:
+            db.session.rollback()
+            log.error("database unavailable during %s", fn.__name__)
+            return _error(ApiError(503, "service_unavailable", "The database is unavailable."))
+        except Exception:
+            db.session.rollback()
+            log.exception("unexpected error in event %s", fn.__name__)
+            return _error(ApiError(500, "internal_error", "The server failed; try again."))
+
+    return handler
+
+
+def _live_conn() -> Conn:
+    conn = hub().conns.get(request.sid)
+    if conn is None:
+        raise ApiError(401, "not_connected", "This connection is not signed in.")
+    if utcnow() >= conn.expires_at:
+        socketio.server.disconnect(request.sid, namespace="/")
+        raise ApiError(401, "token_expired", "This session has expired; sign in again.")
+    return conn
+
+
+def _user(conn: Conn) -> User:
+    user = db.session.get(User, conn.user_id)
+    if user is None or not user.active:
+        raise ApiError(401, "token_invalid", "This account is no longer active.")
+    return user
+
+
+@socketio.on("connect")
+def connect(auth: Any = None) -> None:
+    """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
+    auth = auth if isinstance(auth, dict) else {}
+    token = auth.get("token")
+    try:
+        session = sessions.resolve(token if isinstance(token, str) else "")
+        room_ids = rooms.room_ids_of(session.user_id)
+    except ApiError as exc:
+        db.session.rollback()
+        raise ConnectionRefusedError({"code": exc.code, "message": exc.message}) from None
+    except OperationalError:
+        db.session.rollback()
+        log.error("database unavailable during connect")
+        reason = {"code": "service_unavailable", "message": "The database is unavailable."}
+        raise ConnectionRefusedError(reason) from None
+    user = session.user
+    conn = _new_conn(user, session, auth)
+    join_room(user_key(user.id))
+    for room_id in room_ids:
+        join_room(room_key(room_id))
+    if hub().add(conn):
+        emit("presence", {"user": conn.author(), "online": True}, broadcast=True)
+
+
+def _new_conn(user: User, session, auth: dict) -> Conn:
+    config = current_app.extensions["papo"].config
+    lang = auth.get("lang") if isinstance(auth.get("lang"), str) else "en"
+    return Conn(
+        sid=request.sid,
+        user_id=user.id,
+        username=user.username,
+        name=user.name,
+        session_id=session.id,
+        expires_at=session.expires_at,
+        send_bucket=TokenBucket(config.message_rate, config.message_burst),
+        typing_bucket=TokenBucket(TYPING_RATE, TYPING_BURST),
+        lang=lang[:16],
+    )
+
+
+@socketio.on("disconnect")
+def disconnect(*_reason: Any) -> None:
+    """The last connection of a user closing tells everyone they went offline."""
+    conn, offline = hub().remove(request.sid)
+    if conn is not None and offline:
+        emit("presence", {"user": conn.author(), "online": False}, broadcast=True)
+
+
+@socketio.on("send_message")
+@acknowledged
+def send_message(conn: Conn, data: Any) -> dict:
+    """{message, room?, client_id?} → stored, then `receive_message` to the room's members."""
+    data = payloads.as_object(data)
+    text = messages.clean_text(data.get("message"))
+    ref, client_id = payloads.room_ref(data, default=rooms.GENERAL), payloads.client_id(data)
+    if not conn.send_bucket.take():
+        raise ApiError(429, "rate_limited", "You are sending too fast; wait a moment.")
+    user = _user(conn)
+    room = rooms.find_visible(ref, user)
+    message, created = messages.post(author=user, room=room, text=text, client_id=client_id)
+    return {"message": messages.public(message, room), "duplicate": not created}
+
+
+@socketio.on("edit_message")
+@acknowledged
+def edit_message(conn: Conn, data: Any) -> dict:
+    """{id, message} → the new text, then `message_updated` to the room."""
+    data = payloads.as_object(data)
+    text = messages.clean_text(data.get("message"))
+    message = messages.edit(actor=_user(conn), message_id=payloads.message_id(data), text=text)
+    return {"message": messages.public(message, message.room)}
+
+
+@socketio.on("delete_message")
+@acknowledged
+def delete_message(conn: Conn, data: Any) -> dict:
+    """{id} → the message is erased, then `message_deleted` to the room."""
+    data = payloads.as_object(data)
+    message = messages.remove(actor=_user(conn), message_id=payloads.message_id(data))
+    return {"id": message.id, "room": message.room_id}
+
+
+@socketio.on("resume")
+@acknowledged
+def resume(conn: Conn, data: Any) -> dict:
+    """{last_ids: {room: id}} → the messages after each id, oldest first (500 per room)."""
+    wanted = payloads.last_ids(payloads.as_object(data))
+    user = _user(conn)
+    missed: dict[str, Any] = {}
+    for room_id, last in wanted.items():
+        room = rooms.get_visible(room_id, user)
+        found = messages.history(room=room, after=last, limit=RESUME_LIMIT + 1)
+        missed[str(room_id)] = {
+            "messages": [messages.public(m, room) for m in found[:RESUME_LIMIT]],
+            "more": len(found) > RESUME_LIMIT,
+        }
+    return {"rooms": missed}
+
+
+@socketio.on("join_room")
+@acknowledged
+def join_room_event(conn: Conn, data: Any) -> dict:
+    """{room} → join a public room; this user's connections start receiving it."""
+    user = _user(conn)
+    room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
+    rooms.join(user=user, room=room)
+    db.session.commit()
+    return {"room": room.id}
+
+
+@socketio.on("leave_room")
+@acknowledged
+def leave_room_event(conn: Conn, data: Any) -> dict:
+    """{room} → leave a room; this user's connections stop receiving it."""
+    user = _user(conn)
+    room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
+    rooms.leave(user=user, room=room)
+    db.session.commit()
+    return {"room": room.id}
+
+
+@socketio.on("typing")
+@acknowledged
+def typing(conn: Conn, data: Any) -> dict:
+    """{room} → `typing` {room, user} to the room's other members (rate-limited)."""
+    ref = payloads.room_ref(payloads.as_object(data))
+    room = rooms.find_visible(ref, _user(conn))
+    if not rooms.is_member(room.id, conn.user_id):
+        raise ApiError(403, "not_a_member", "Join this room first.")
+    if not conn.typing_bucket.take():
+        raise ApiError(429, "rate_limited", "Typing notices are limited to one a second.")
+    payload = {"room": room.id, "user": conn.author()}
+    emit("typing", payload, to=room_key(room.id), include_self=False)
+    return {}
+
+
+@socketio.on("who_is_online")
+@acknowledged
+def who_is_online(conn: Conn, data: Any) -> dict:
+    """{room?} → the online members of the room (or of every room you share)."""
+    data = payloads.as_object(data, allow_missing=True)
+    user = _user(conn)
+    if "room" in data:
+        room = rooms.find_visible(payloads.room_ref(data), user)
+        candidates = rooms.member_ids(room.id)
+    else:
+        candidates = rooms.room_mate_ids(user.id)
+    return {"users": hub().online_among(candidates)}
+
+
+@socketio.on("mark_read")
+@acknowledged
+def mark_read(conn: Conn, data: Any) -> dict:
+    """{room, id} → remember the newest message read in the room."""
+    data = payloads.as_object(data)
+    user = _user(conn)
+    room = rooms.find_visible(payloads.room_ref(data), user)
+    rooms.mark_read(user=user, room=room, message_id=payloads.message_id(data))
+    db.session.commit()
+    return {}
+
+
+@socketio.on("*")
+def unknown_event(event: str, *_args: Any) -> dict:
+    """Any other event name gets an error acknowledgement."""
+    name = event if isinstance(event, str) else "?"
+    return _error(ApiError(404, "unknown_event", f"There is no event named {name[:64]!r}."))

@@ -1,0 +1,148 @@
+"""Messages: post (idempotent by client_id), edit, delete, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Message, Room, User, utcnow
+from . import realtime, rooms
+
+MAX_TEXT = 4000
+HISTORY_MAX = 200
+MAX_ID = 2**31 - 1
+
+
+def clean_text(text: object) -> str:
+    """Return the trimmed text, or raise a 422 if it is not 1–4000 characters."""
+    if not isinstance(text, str):
+        raise _invalid("message", "The message must be text.")
+    text = text.strip()
+    if not text:
+        raise _invalid("message", "The message is empty.")
+    if len(text) > MAX_TEXT:
+        raise _invalid("message", f"The message is longer than {MAX_TEXT} characters.")
+    return text
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_error", message, fields={field: message})
+
+
+def post(
+    *, author: User, room: Room, text: str, client_id: str | None = None
+) -> tuple[Message, bool]:
+    """Store a message and broadcast it after commit; a repeated client_id returns the first."""
+    if not rooms.is_member(room.id, author.id):
+        raise ApiError(403, "not_a_member", "Join this room before writing in it.")
+    if client_id is not None:
+        earlier = _by_client_id(author.id, client_id)
+        if earlier is not None:
+            return earlier, False
+    try:
+        message = _insert(author, room, text, client_id)
+        db.session.commit()
+    except IntegrityError:  # the same client_id raced in from another connection
+        db.session.rollback()
+        earlier = _by_client_id(author.id, client_id) if client_id else None
+        if earlier is None:
+            raise
+        return earlier, False
+    return message, True
+
+
+def _insert(author: User, room: Room, text: str, client_id: str | None) -> Message:
+    # Bumping the room's counter row-locks it: in one room, ids are handed out and committed
+    # in the same order, so "everything after id N" never skips a message committed later.
+    seq = db.session.execute(
+        update(Room)
+        .where(Room.id == room.id)
+        .values(last_seq=Room.last_seq + 1)
+        .returning(Room.last_seq)
+    ).scalar_one()
+    message = Message(room_id=room.id, seq=seq, author=author, body=text, client_id=client_id)
+    db.session.add(message)
+    db.session.flush()
+    db.session.execute(update(Room).where(Room.id == room.id).values(last_message_id=message.id))
+    realtime.broadcast("receive_message", public(message, room), room.id)
+    return message
+
+
+def _by_client_id(author_id: int, client_id: str) -> Message | None:
+    return db.session.scalar(
+        select(Message).where(Message.author_id == author_id, Message.client_id == client_id)
+    )
+
+
+def get_for_change(*, actor: User, message_id: int) -> Message:
+    """Return a message the actor may edit or delete (own, or any for admins)."""
+    message = db.session.get(Message, message_id) if 0 < message_id <= MAX_ID else None
+    if message is None or message.deleted or not rooms.can_see(message.room, actor):
+        raise ApiError(404, "message_not_found", f"There is no message with id {message_id}.")
+    if message.author_id != actor.id and not actor.is_admin:
+        raise ApiError(403, "forbidden", "You may only change your own messages.")
+    return message
+
+
+def edit(*, actor: User, message_id: int, text: str) -> Message:
+    """Replace a message's text and tell the room."""
+    message = get_for_change(actor=actor, message_id=message_id)
+    message.body = text
+    message.edited_at = utcnow()
+    realtime.broadcast("message_updated", public(message, message.room), message.room_id)
+    db.session.commit()
+    return message
+
+
+def remove(*, actor: User, message_id: int) -> Message:
+    """Delete a message (its text is erased; a tombstone keeps ids and seqs whole)."""
+    message = get_for_change(actor=actor, message_id=message_id)
+    message.deleted = True
+    message.body = ""
+    message.edited_at = utcnow()
+    payload = {"id": message.id, "room": message.room_id, "seq": message.seq}
+    realtime.broadcast("message_deleted", payload, message.room_id)
+    db.session.commit()
+    return message
+
+
+def history(
+    *, room: Room, before: int | None = None, after: int | None = None, limit: int = 50
+) -> list[Message]:
+    """Return messages of the room: newest first before an id, oldest first after one."""
+    limit = max(1, min(limit, HISTORY_MAX))
+    query = select(Message).where(Message.room_id == room.id)
+    if after is not None:
+        query = query.where(Message.id > after).order_by(Message.id.asc())
+    else:
+        if before is not None:
+            query = query.where(Message.id < before)
+        query = query.order_by(Message.id.desc())
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def public(message: Message, room: Room) -> dict:
+    """The message as clients receive it."""
+    author = message.author
+    return {
+        "id": message.id,
+        "room": room.id,
+        "room_name": room.name,
+        "seq": message.seq,
+        "author": {"id": author.id, "username": author.username, "name": author.name}
+        if author
+        else None,
+        "message": message.body,
+        "created_at": _iso(message.created_at),
+        "edited_at": _iso(message.edited_at),
+        "deleted": message.deleted,
+        "client_id": message.client_id,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,65 @@
+"""What the live connections must learn after a database change commits.
+
+Services call these functions inside their transaction; the work runs only once the
+transaction commits (and is dropped if it rolls back), so no client ever hears of a
+change the database does not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+
+PENDING = "papo_after_commit"
+
+
+def after_commit(action: Callable[[], Any]) -> None:
+    """Run `action` once the current transaction commits."""
+    db.session.info.setdefault(PENDING, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_pending(session: Session) -> None:
+    for action in session.info.pop(PENDING, []):
+        action()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _hub():
+    from ..live import hub
+
+    return hub()
+
+
+def joined(room_id: int, user_id: int) -> None:
+    """The user's live connections start receiving the room's events."""
+    after_commit(lambda: _hub().user_joined(room_id, user_id))
+
+
+def left(room_id: int, user_id: int) -> None:
+    """The user's live connections stop receiving the room's events."""
+    after_commit(lambda: _hub().user_left(room_id, user_id))
+
+
+def sessions_ended(user_id: int, keep_session: int | None = None) -> None:
+    """Close the user's live connections, except those of `keep_session`."""
+    after_commit(lambda: _hub().drop_user(user_id, keep_session=keep_session))
+
+
+def session_ended(session_id: int) -> None:
+    """Close the live connections opened with this session."""
+    after_commit(lambda: _hub().drop_session(session_id))
+
+
+def broadcast(event_name: str, payload: dict, room_id: int) -> None:
+    """Send `event_name` to the room's members."""
+    after_commit(lambda: _hub().emit_to_room(event_name, payload, room_id))

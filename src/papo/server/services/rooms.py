@@ -1,0 +1,223 @@
+"""Rooms and memberships: who sees, joins and manages which room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Membership, Room, User
+from . import realtime
+
+GENERAL = "general"
+MAX_ID = 2**31 - 1
+
+
+def ensure_general() -> Room:
+    """Return the public room `general`, creating it if it is missing."""
+    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    if room is not None:
+        return room
+    room = Room(name=GENERAL, topic="Everyone, everything", private=False, kind="channel")
+    db.session.add(room)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process created it at the same moment
+        db.session.rollback()
+        return db.session.scalar(select(Room).where(Room.name == GENERAL))
+    return room
+
+
+def is_member(room_id: int, user_id: int) -> bool:
+    """True when the user belongs to the room."""
+    return db.session.get(Membership, (room_id, user_id)) is not None
+
+
+def can_see(room: Room, user: User) -> bool:
+    """Public rooms are visible to all; private ones to members only."""
+    return not room.private or is_member(room.id, user.id)
+
+
+def may_manage(room: Room, user: User) -> bool:
+    """The creator of a channel and admins may change it and its members."""
+    return user.is_admin or (room.created_by == user.id and not room.is_direct)
+
+
+def get_visible(room_id: int, user: User) -> Room:
+    """Return the room if `user` may see it; a 404 otherwise (secret rooms stay secret)."""
+    room = db.session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
+    if room is None or not can_see(room, user):
+        raise ApiError(404, "room_not_found", f"There is no room with id {room_id}.")
+    return room
+
+
+def find_visible(ref: int | str, user: User) -> Room:
+    """Look a room up by id or by name, as the Socket.IO events allow."""
+    if isinstance(ref, int):
+        return get_visible(ref, user)
+    room = db.session.scalar(select(Room).where(Room.name == ref.strip().lower()))
+    if room is None or not can_see(room, user):
+        raise ApiError(404, "room_not_found", f"There is no room named {ref!r}.")
+    return room
+
+
+def list_visible(user: User) -> list[tuple[Room, Membership | None]]:
+    """Return the rooms `user` can see, each with the user's membership if any."""
+    query = (
+        select(Room, Membership)
+        .outerjoin(Membership, (Membership.room_id == Room.id) & (Membership.user_id == user.id))
+        .where(or_(Room.private.is_(False), Membership.user_id.is_not(None)))
+        .order_by(Room.kind, Room.name)
+    )
+    return [(room, membership) for room, membership in db.session.execute(query)]
+
+
+def member_ids(room_id: int) -> list[int]:
+    """Return the ids of the room's members."""
+    return list(db.session.scalars(select(Membership.user_id).where(Membership.room_id == room_id)))
+
+
+def members(room: Room) -> list[User]:
+    """Return the room's members ordered by username."""
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.room_id == room.id)
+        .order_by(User.username)
+    )
+    return list(db.session.scalars(query))
+
+
+def create_room(*, creator: User, name: str, topic: str = "", private: bool = False) -> Room:
+    """Create a channel; its creator is its first member. A taken name is a 409."""
+    room = Room(name=name, topic=topic, private=private, kind="channel", created_by=creator.id)
+    db.session.add(room)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "room_name_taken", f"A room named {name!r} already exists.") from None
+    _add_member(room, creator)
+    return room
+
+
+def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
+    """Rename, re-topic or change the privacy of a channel (creator or admin)."""
+    _require_manager(room, actor)
+    if room.name == GENERAL and ("name" in changes or changes.get("private")):
+        raise ApiError(
+            409, "general_is_fixed", "The room 'general' keeps its name and stays public."
+        )
+    for field in ("name", "topic", "private"):
+        if field in changes:
+            setattr(room, field, changes[field])
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "room_name_taken", "A room with this name already exists.") from None
+    return room
+
+
+def delete_room(*, actor: User, room: Room) -> None:
+    """Delete a room and its messages (creator or admin); `general` stays."""
+    _require_manager(room, actor)
+    if room.name == GENERAL:
+        raise ApiError(409, "general_is_fixed", "The room 'general' cannot be deleted.")
+    db.session.delete(room)
+    db.session.flush()
+
+
+def join(*, user: User, room: Room) -> Membership:
+    """Join a public channel (private rooms need an invitation)."""
+    if room.private and not is_member(room.id, user.id):
+        raise ApiError(403, "room_private", "This room is private; ask its creator to add you.")
+    return _add_member(room, user)
+
+
+def leave(*, user: User, room: Room) -> None:
+    """Leave a room; `general` is everyone's."""
+    if room.name == GENERAL:
+        raise ApiError(409, "general_is_fixed", "Everyone stays in 'general'.")
+    db.session.execute(
+        delete(Membership).where(Membership.room_id == room.id, Membership.user_id == user.id)
+    )
+    realtime.left(room.id, user.id)
+
+
+def add_member(*, actor: User, room: Room, user: User) -> Membership:
+    """Add someone to a room (its creator or an admin; direct rooms are closed)."""
+    _require_manager(room, actor)
+    if room.is_direct:
+        raise ApiError(409, "direct_is_fixed", "A direct conversation keeps its two people.")
+    return _add_member(room, user)
+
+
+def remove_member(*, actor: User, room: Room, user: User) -> None:
+    """Remove someone from a room (its creator or an admin), or leave it oneself."""
+    if actor.id != user.id:
+        _require_manager(room, actor)
+    leave(user=user, room=room)
+
+
+def _add_member(room: Room, user: User) -> Membership:
+    membership = db.session.get(Membership, (room.id, user.id))
+    if membership is None:
+        membership = Membership(room_id=room.id, user_id=user.id, last_read_id=room.last_message_id)
+        db.session.add(membership)
+        db.session.flush()
+    realtime.joined(room.id, user.id)
+    return membership
+
+
+def _require_manager(room: Room, actor: User) -> None:
+    if not may_manage(room, actor):
+        raise ApiError(403, "forbidden", "Only the room's creator or an admin may do this.")
+
+
+def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
+    """Return the direct room of these two people, creating it once; True if new."""
+    low, high = sorted((user.id, other.id))
+    key = f"{low}:{high}"
+    room = db.session.scalar(select(Room).where(Room.direct_key == key))
+    if room is not None:
+        return room, False
+    room = Room(name=f"dm:{key}", private=True, kind="direct", direct_key=key, created_by=user.id)
+    db.session.add(room)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the other person opened it at the same moment
+        db.session.rollback()
+        return db.session.scalar(select(Room).where(Room.direct_key == key)), False
+    for person in {user.id: user, other.id: other}.values():
+        _add_member(room, person)
+    return room, True
+
+
+def join_general(user: User) -> None:
+    """Make a new user a member of `general`."""
+    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    if room is not None:
+        _add_member(room, user)
+
+
+def mark_read(*, user: User, room: Room, message_id: int) -> None:
+    """Remember the newest message the user has read in the room (never moves back)."""
+    membership = db.session.get(Membership, (room.id, user.id))
+    if membership is not None and message_id > membership.last_read_id:
+        membership.last_read_id = min(message_id, room.last_message_id)
+
+
+def room_mate_ids(user_id: int) -> list[int]:
+    """Return the ids of everyone who shares at least one room with the user."""
+    mine = select(Membership.room_id).where(Membership.user_id == user_id)
+    query = select(Membership.user_id).where(Membership.room_id.in_(mine)).distinct()
+    return list(db.session.scalars(query))
+
+
+def room_ids_of(user_id: int) -> list[int]:
+    """Return the ids of the rooms the user belongs to."""
+    return list(db.session.scalars(select(Membership.room_id).where(Membership.user_id == user_id)))
