@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 from apiflask import APIFlask
@@ -17,6 +18,11 @@ from .extensions import db, socketio
 from .live import Hub
 from .services import rooms
 from .throttle import LoginThrottle
+
+# APIFlask registers a nested schema both through apispec and by itself; the document is right.
+warnings.filterwarnings(
+    "ignore", message=".*has already been added to the spec", category=UserWarning
+)
 
 
 @dataclass

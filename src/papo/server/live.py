@@ -106,6 +106,11 @@ class Hub:
             if conn.session_id == session_id:
                 self.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
+    def rename(self, user_id: int, username: str, name: str) -> None:
+        """Update the name carried by the user's connections."""
+        for sid in self.by_user.get(user_id, ()):
+            self.conns[sid].username, self.conns[sid].name = username, name
+
     def emit_to_room(self, event: str, payload: dict, room_id: int) -> None:
         """Send an event to every connection in the room's channel."""
         self.socketio.emit(event, payload, to=room_key(room_id), namespace=NAMESPACE)

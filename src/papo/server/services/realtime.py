@@ -63,3 +63,8 @@ def session_ended(session_id: int) -> None:
 def broadcast(event_name: str, payload: dict, room_id: int) -> None:
     """Send `event_name` to the room's members."""
     after_commit(lambda: _hub().emit_to_room(event_name, payload, room_id))
+
+
+def profile_changed(user_id: int, username: str, name: str) -> None:
+    """Live connections show the user's new name from now on."""
+    after_commit(lambda: _hub().rename(user_id, username, name))

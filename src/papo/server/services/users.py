@@ -11,7 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import User, count_active_admins
 from ..security import hash_password, verify_password
-from . import rooms, sessions
+from . import realtime, rooms, sessions
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist
 MEMBER_EDITABLE = {"name", "age", "password", "current_password"}
@@ -92,6 +92,8 @@ def update_user(
             setattr(user, field, changes[field])
     if user.active is False:
         sessions.end_all(user)
+    if "name" in changes:
+        realtime.profile_changed(user.id, user.username, user.name)
     db.session.flush()
     return user
 
