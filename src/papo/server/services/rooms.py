@@ -119,6 +119,8 @@ def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
     except IntegrityError:
         db.session.rollback()
         raise ApiError(409, "room_name_taken", "A room with this name already exists.") from None
+    summary = {"room": room.id, "name": room.name, "topic": room.topic, "private": room.private}
+    realtime.broadcast("room_updated", summary, room.id)
     return room
 
 
@@ -127,6 +129,7 @@ def delete_room(*, actor: User, room: Room) -> None:
     _require_manager(room, actor)
     if room.name == GENERAL:
         raise ApiError(409, "general_is_fixed", "The room 'general' cannot be deleted.")
+    realtime.broadcast("room_deleted", {"room": room.id}, room.id)
     db.session.delete(room)
     db.session.flush()
 
