@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from dataclasses import replace
 
 import click
 
@@ -26,17 +27,48 @@ def cli() -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on [PAPO_HOST, 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port to listen on [PAPO_PORT, 5000].")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (more than 1 needs REDIS_URL).",
+)
+@click.option("--reuse-port", is_flag=True, hidden=True)
+def serve(host: str | None, port: int | None, workers: int, reuse_port: bool) -> None:
     """Serve the API and the chat (gevent, WebSocket) until interrupted."""
-    from .server import create_app
-    from .server.extensions import socketio
-
-    overrides = {"async_mode": os.environ.get("PAPO_ASYNC_MODE", "gevent")}
-    config = _config(**overrides)
-    app = create_app(config)
+    config = _config(async_mode=os.environ.get("PAPO_ASYNC_MODE", "gevent"))
     host, port = host or config.host, port or config.port
+    if workers > 1:
+        _supervise(config, host, port, workers)
+        return
+    from .server import create_app
+    from .server.serving import serve as serve_app
+
+    app = create_app(config)
     click.echo(f"Papo {config.async_mode} server on http://{host}:{port} ({_db_label(config)})")
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=False)
+    if config.async_mode == "gevent":
+        serve_app(app, host, port, reuse_port=reuse_port)
+    else:
+        from .server.extensions import socketio
+
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+
+
+def _supervise(config: Config, host: str, port: int, workers: int) -> None:
+    """Migrate once, then run `workers` processes on one port."""
+    from .server import create_app
+    from .server.migrations import upgrade
+    from .server.serving import supervise, worker_env
+
+    if not config.redis_url:
+        raise click.UsageError("--workers above 1 needs REDIS_URL: the processes meet in Redis.")
+    if config.auto_migrate:  # once, before the workers start
+        upgrade(create_app(replace(config, auto_migrate=False)))
+    click.echo(f"Papo: {workers} workers on http://{host}:{port} ({_db_label(config)})")
+    env = worker_env(PAPO_AUTO_MIGRATE="0")
+    argv = ["serve", "--host", host, "--port", str(port), "--reuse-port"]
+    sys.exit(supervise(workers, argv, env))
 
 
 def _db_label(config: Config) -> str:

@@ -14,10 +14,11 @@ from .. import __version__
 from . import errors, events, http, migrations  # noqa: F401  (events registers handlers)
 from .api import register_blueprints
 from .config import Config
+from .directory import LocalDirectory, RedisDirectory
 from .extensions import db, socketio
 from .live import Hub
 from .services import rooms
-from .throttle import LoginThrottle
+from .throttle import LoginThrottle, RedisLoginThrottle
 
 # APIFlask registers a nested schema both through apispec and by itself; the document is right.
 warnings.filterwarnings(
@@ -30,30 +31,49 @@ class Papo:
     """What Papo keeps per application: its configuration and its shared helpers."""
 
     config: Config
-    throttle: LoginThrottle
+    throttle: LoginThrottle | RedisLoginThrottle
 
 
 def create_app(config: Config | None = None) -> APIFlask:
     """Build the Flask app for `config` (default: read from the environment)."""
     config = config or Config.from_env()
-    logging.basicConfig(level=config.log_level.upper())
+    _logging(config)
     app = APIFlask("papo", title="Papo API", version=__version__, docs_path="/docs")
     app.config.update(_flask_settings(config))
     app.extensions["papo"] = Papo(
         config=config,
-        throttle=LoginThrottle(config.login_free_attempts, config.login_max_lockout_seconds),
+        throttle=_throttle(config),
     )
     db.init_app(app)
     errors.init_app(app)
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
-    app.extensions["papo.hub"] = Hub(socketio)
+    app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
         with app.app_context():
             rooms.ensure_general()
     return app
+
+
+def _throttle(config: Config) -> LoginThrottle | RedisLoginThrottle:
+    limits = (config.login_free_attempts, config.login_max_lockout_seconds)
+    if config.redis_url:
+        return RedisLoginThrottle(config.redis_url, *limits)
+    return LoginThrottle(*limits)
+
+
+def _directory(config: Config) -> LocalDirectory | RedisDirectory:
+    if not config.redis_url:
+        return LocalDirectory()
+    return RedisDirectory(config.redis_url, socketio.start_background_task, socketio.sleep)
+
+
+def _logging(config: Config) -> None:
+    logging.basicConfig(level=config.log_level.upper())
+    if config.log_level.upper() != "DEBUG":  # per-request access lines cost CPU on the hot path
+        logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
 
 def _flask_settings(config: Config) -> dict:

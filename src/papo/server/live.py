@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 from flask_socketio import SocketIO
 
+from .directory import LocalDirectory, RedisDirectory
 from .throttle import TokenBucket
 
 NAMESPACE = "/"
@@ -45,48 +45,45 @@ class Conn:
 
 @dataclass
 class Hub:
-    """Connections of this process, indexed by sid and by user."""
+    """This process's connections (by sid) over the directory of everyone's (by user)."""
 
     socketio: SocketIO
+    directory: LocalDirectory | RedisDirectory = field(default_factory=LocalDirectory)
     conns: dict[str, Conn] = field(default_factory=dict)
-    by_user: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def start(self) -> None:
+        """Start the directory's background work (heartbeat, reaping dead processes)."""
+        self.directory.start(self._announce_offline)
 
     def add(self, conn: Conn) -> bool:
         """Register a connection; True when its user just came online."""
         self.conns[conn.sid] = conn
-        sids = self.by_user[conn.user_id]
-        sids.add(conn.sid)
-        return len(sids) == 1
+        return self.directory.add(conn.sid, conn.user_id, conn.session_id, conn.author())
 
     def remove(self, sid: str) -> tuple[Conn | None, bool]:
         """Forget a connection; the flag is True when its user just went offline."""
         conn = self.conns.pop(sid, None)
         if conn is None:
             return None, False
-        sids = self.by_user.get(conn.user_id, set())
-        sids.discard(sid)
-        if not sids:
-            self.by_user.pop(conn.user_id, None)
-            return conn, True
-        return conn, False
+        return conn, self.directory.remove(sid, conn.user_id)
 
     def is_online(self, user_id: int) -> bool:
         """True while the user has at least one live connection."""
-        return bool(self.by_user.get(user_id))
+        return bool(self.directory.online([user_id]))
 
     def online_among(self, user_ids: list[int]) -> list[int]:
         """Return those of `user_ids` who are online."""
-        return [uid for uid in user_ids if self.is_online(uid)]
+        return self.directory.online(user_ids)
 
     def user_joined(self, room_id: int, user_id: int) -> None:
-        """Put the user's connections in the room's channel."""
-        for sid in list(self.by_user.get(user_id, ())):
+        """Put the user's connections, on any process, in the room's channel."""
+        for sid in self.directory.connections_of(user_id):
             self.socketio.server.enter_room(sid, room_key(room_id), namespace=NAMESPACE)
         self._tell_user(user_id, room_id, member=True)
 
     def user_left(self, room_id: int, user_id: int) -> None:
         """Take the user's connections out of the room's channel."""
-        for sid in list(self.by_user.get(user_id, ())):
+        for sid in self.directory.connections_of(user_id):
             self.socketio.server.leave_room(sid, room_key(room_id), namespace=NAMESPACE)
         self._tell_user(user_id, room_id, member=False)
 
@@ -96,20 +93,24 @@ class Hub:
 
     def drop_user(self, user_id: int, keep_session: int | None = None) -> None:
         """Disconnect the user's connections, except those of `keep_session`."""
-        for sid in list(self.by_user.get(user_id, ())):
-            if self.conns[sid].session_id != keep_session:
+        for sid, session_id in self.directory.connections_of(user_id).items():
+            if session_id != keep_session:
                 self.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
-    def drop_session(self, session_id: int) -> None:
+    def drop_session(self, session_id: int, user_id: int) -> None:
         """Disconnect the connections opened with one session."""
-        for sid, conn in list(self.conns.items()):
-            if conn.session_id == session_id:
+        for sid, owner_session in self.directory.connections_of(user_id).items():
+            if owner_session == session_id:
                 self.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
     def rename(self, user_id: int, username: str, name: str) -> None:
-        """Update the name carried by the user's connections."""
-        for sid in self.by_user.get(user_id, ()):
-            self.conns[sid].username, self.conns[sid].name = username, name
+        """Update the name carried by the user's connections in this process."""
+        for conn in self.conns.values():
+            if conn.user_id == user_id:
+                conn.username, conn.name = username, name
+
+    def _announce_offline(self, person: dict) -> None:
+        self.socketio.emit("presence", {"user": person, "online": False}, namespace=NAMESPACE)
 
     def emit_to_room(self, event: str, payload: dict, room_id: int) -> None:
         """Send an event to every connection in the room's channel."""

@@ -78,3 +78,46 @@ class TokenBucket:
             self.tokens -= 1
             return True
         return False
+
+
+class RedisLoginThrottle:
+    """LoginThrottle's rules with the counters in Redis, shared by every server process."""
+
+    def __init__(self, url: str, free_attempts: int, max_lockout: float) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.free_attempts = free_attempts
+        self.max_lockout = max_lockout
+        # Failures are forgotten a while after the longest lockout would have ended.
+        self.memory = int(max_lockout * 2 + 3600)
+
+    @staticmethod
+    def _key(key: str) -> str:
+        return f"papo:login:{key}"
+
+    def retry_after(self, *keys: str) -> int:
+        """Return the seconds to wait before any of `keys` may try again (0: go ahead)."""
+        pipe = self.redis.pipeline()
+        for key in keys:
+            pipe.hget(self._key(key), "blocked_until")
+        now = time.time()
+        waits = [float(until) - now for until in pipe.execute() if until]
+        return max(0, math.ceil(max(waits, default=0)))
+
+    def failed(self, key: str, free_attempts: int | None = None) -> None:
+        """Record one failure for `key`, blocking it once its free attempts are spent."""
+        free = self.free_attempts if free_attempts is None else free_attempts
+        name = self._key(key)
+        pipe = self.redis.pipeline()
+        pipe.hincrby(name, "failures", 1)
+        pipe.expire(name, self.memory)
+        failures = pipe.execute()[0]
+        over = failures - free
+        if over > 0:
+            wait = min(self.max_lockout, 2 ** (over - 1))
+            self.redis.hset(name, "blocked_until", time.time() + wait)
+
+    def succeeded(self, key: str) -> None:
+        """Forget the failures of `key` after a successful login."""
+        self.redis.delete(self._key(key))

@@ -55,9 +55,9 @@ def sessions_ended(user_id: int, keep_session: int | None = None) -> None:
     after_commit(lambda: _hub().drop_user(user_id, keep_session=keep_session))
 
 
-def session_ended(session_id: int) -> None:
+def session_ended(session_id: int, user_id: int) -> None:
     """Close the live connections opened with this session."""
-    after_commit(lambda: _hub().drop_session(session_id))
+    after_commit(lambda: _hub().drop_session(session_id, user_id))
 
 
 def broadcast(event_name: str, payload: dict, room_id: int) -> None:

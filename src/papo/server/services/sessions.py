@@ -80,7 +80,7 @@ def end(user: User, session_id: int) -> None:
 
 def close(session: AuthSession) -> None:
     """End a session: its token stops working and its live connections are dropped."""
-    realtime.session_ended(session.id)
+    realtime.session_ended(session.id, session.user_id)
     db.session.delete(session)
     db.session.flush()
 

@@ -1,0 +1,143 @@
+"""Who is connected where: the directory of live connections, per process or through Redis.
+
+With one process the directory is a pair of dictionaries. With several processes
+(`REDIS_URL`), every process writes its connections to Redis, so any process can find a
+user's connections (to add them to a room or drop them) and count who is online. A
+process that dies without cleaning up (SIGKILL) stops refreshing its heartbeat; the
+survivors then remove its connections and announce who went offline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 5
+HOST_TTL_SECONDS = 15
+
+
+class LocalDirectory:
+    """The connections of a single process."""
+
+    def __init__(self) -> None:
+        self._by_user: dict[int, dict[str, int]] = defaultdict(dict)
+
+    def add(self, sid: str, user_id: int, session_id: int, person: dict) -> bool:
+        """Record a connection; True when it is the user's first."""
+        sids = self._by_user[user_id]
+        sids[sid] = session_id
+        return len(sids) == 1
+
+    def remove(self, sid: str, user_id: int) -> bool:
+        """Forget a connection; True when it was the user's last."""
+        sids = self._by_user.get(user_id)
+        if sids is None or sids.pop(sid, None) is None:
+            return False
+        if not sids:
+            del self._by_user[user_id]
+            return True
+        return False
+
+    def connections_of(self, user_id: int) -> dict[str, int]:
+        """Return {sid: session id} for the user's live connections."""
+        return dict(self._by_user.get(user_id, {}))
+
+    def online(self, user_ids: list[int]) -> list[int]:
+        """Return those of `user_ids` with at least one live connection."""
+        return [uid for uid in user_ids if self._by_user.get(uid)]
+
+    def start(self, on_offline: Callable[[dict], None]) -> None:
+        """Nothing runs in the background for one process."""
+
+
+class RedisDirectory:
+    """Connections of every process, kept in Redis under `papo:` keys."""
+
+    def __init__(self, url: str, start_task: Callable, sleep: Callable) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.host = uuid.uuid4().hex
+        self._start_task, self._sleep = start_task, sleep
+
+    def _user_key(self, user_id: int) -> str:
+        return f"papo:user:{user_id}"
+
+    def _host_key(self, host: str) -> str:
+        return f"papo:host:{host}"
+
+    def add(self, sid: str, user_id: int, session_id: int, person: dict) -> bool:
+        """Record a connection; True when it is the user's first anywhere."""
+        pipe = self.redis.pipeline()
+        pipe.hset(self._user_key(user_id), sid, f"{session_id}:{self.host}")
+        pipe.hset(self._host_key(self.host), sid, json.dumps(person))
+        pipe.hlen(self._user_key(user_id))
+        return pipe.execute()[-1] == 1
+
+    def remove(self, sid: str, user_id: int) -> bool:
+        """Forget a connection; True when it was the user's last anywhere."""
+        pipe = self.redis.pipeline()
+        pipe.hdel(self._user_key(user_id), sid)
+        pipe.hdel(self._host_key(self.host), sid)
+        pipe.hlen(self._user_key(user_id))
+        removed, _, left = pipe.execute()
+        return bool(removed) and left == 0
+
+    def connections_of(self, user_id: int) -> dict[str, int]:
+        """Return {sid: session id} for the user's connections on every process."""
+        entries = self.redis.hgetall(self._user_key(user_id))
+        return {sid: int(value.split(":", 1)[0]) for sid, value in entries.items()}
+
+    def online(self, user_ids: list[int]) -> list[int]:
+        """Return those of `user_ids` with at least one connection on any process."""
+        pipe = self.redis.pipeline()
+        for uid in user_ids:
+            pipe.hlen(self._user_key(uid))
+        return [uid for uid, count in zip(user_ids, pipe.execute(), strict=True) if count]
+
+    def start(self, on_offline: Callable[[dict], None]) -> None:
+        """Announce this process and start its heartbeat and the reaper of dead ones."""
+        self._beat()
+        self._start_task(self._loop, on_offline)
+
+    def _beat(self) -> None:
+        pipe = self.redis.pipeline()
+        pipe.sadd("papo:hosts", self.host)
+        pipe.set(f"papo:alive:{self.host}", "1", ex=HOST_TTL_SECONDS)
+        pipe.execute()
+
+    def _loop(self, on_offline: Callable[[dict], None]) -> None:
+        while True:
+            self._sleep(HEARTBEAT_SECONDS)
+            try:
+                self._beat()
+                self.reap(on_offline)
+            except Exception:  # Redis away for a moment: try again next beat
+                log.warning("directory heartbeat failed", exc_info=True)
+
+    def reap(self, on_offline: Callable[[dict], None]) -> None:
+        """Remove the connections of processes whose heartbeat stopped."""
+        for host in self.redis.smembers("papo:hosts"):
+            if host == self.host or self.redis.exists(f"papo:alive:{host}"):
+                continue
+            if not self.redis.set(f"papo:reaping:{host}", self.host, nx=True, ex=60):
+                continue  # another survivor is on it
+            for sid, raw in self.redis.hgetall(self._host_key(host)).items():
+                person = json.loads(raw)
+                if self._forget(sid, person["id"]):
+                    on_offline(person)
+            self.redis.delete(self._host_key(host))
+            self.redis.srem("papo:hosts", host)
+
+    def _forget(self, sid: str, user_id: int) -> bool:
+        """Forget a dead process's connection; True when the user has none left."""
+        pipe = self.redis.pipeline()
+        pipe.hdel(self._user_key(user_id), sid)
+        pipe.hlen(self._user_key(user_id))
+        removed, left = pipe.execute()
+        return bool(removed) and left == 0

@@ -1,0 +1,95 @@
+"""Production serving: gevent's WSGI server with WebSocket support, one or several processes.
+
+Several processes share one port through SO_REUSEPORT: the kernel spreads new connections
+over them. Each WebSocket connection stays on the process that accepted it, so the
+WebSocket transport needs no sticky sessions; HTTP long-polling does (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+log = logging.getLogger(__name__)
+BACKLOG = 2048
+RESTARTS_PER_MINUTE = 5
+
+
+def listener(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """Return a listening TCP socket, shared with sibling processes when `reuse_port`."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    return sock
+
+
+def serve(app, host: str, port: int, *, reuse_port: bool = False) -> None:
+    """Serve `app` with gevent until the process is stopped."""
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
+    sock = listener(host, port, reuse_port=reuse_port)
+    app.extensions["papo.hub"].start()
+    server = pywsgi.WSGIServer(sock, app, handler_class=WebSocketHandler, log=None)
+    signal.signal(signal.SIGTERM, lambda *_: server.stop(timeout=5))
+    server.serve_forever()
+
+
+def supervise(workers: int, argv: list[str], env: dict[str, str]) -> int:
+    """Run `workers` copies of `argv` and restart any that dies, until SIGTERM or SIGINT."""
+    children = {i: _spawn(argv, env) for i in range(workers)}
+    restarts: list[float] = []
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        time.sleep(0.5)
+        for i, child in list(children.items()):
+            if child.poll() is None or stopping:
+                continue
+            restarts = [t for t in restarts if t > time.monotonic() - 60] + [time.monotonic()]
+            if len(restarts) > RESTARTS_PER_MINUTE:
+                log.error("workers keep dying; stopping")
+                stopping = True
+                break
+            log.warning(
+                "worker %d (pid %d) exited with %s; restarting", i, child.pid, child.returncode
+            )
+            children[i] = _spawn(argv, env)
+    return _stop_all(children.values())
+
+
+def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "papo.cli", *argv], env=env)  # noqa: S603
+
+
+def _stop_all(children) -> int:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return 0
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment for worker processes."""
+    return {**os.environ, **extra}
