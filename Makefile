@@ -9,10 +9,15 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help install run client test test-slow lint format system-deps bench clean
+.PHONY: help install run client test test-slow lint format system-deps bench clean i18n
+
+LOCALES := src/papo/locale
+PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+EXTRACT_KEYWORDS := -k N_ -k ApiError:3 -k invalid:2 -k _invalid:2 -k ValidationError:1
 
 help:
-	@echo "make run | client | test | test-slow | lint | format | bench | clean"
+	@echo "make run | client | test | test-slow | lint | format | bench | i18n | clean"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -22,7 +27,17 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	touch $@
 
-install: $(VENV)/.synced
+install: $(VENV)/.synced $(MO_FILES)
+
+%.mo: %.po $(VENV)/.synced
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
+
+# Extract the messages from the code and merge them into every catalog (then translate).
+i18n: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location \
+		--omit-header --sort-output -o $(LOCALES)/papo.pot src/papo/server
+	$(VENV)/bin/pybabel -q update -i $(LOCALES)/papo.pot -d $(LOCALES) -D papo \
+		--no-fuzzy-matching --ignore-obsolete
 
 system-deps:
 	bash scripts/system-deps.sh

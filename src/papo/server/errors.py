@@ -8,28 +8,34 @@ from typing import Any
 from apiflask import APIFlask, HTTPError
 from flask import request
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import N_, request_locale, translate
 
 log = logging.getLogger(__name__)
 
 CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "rate_limited",
-    500: "internal_error",
-    503: "service_unavailable",
+    400: ("bad_request", N_("The request is malformed.")),
+    401: ("unauthorized", N_("Sign in first.")),
+    403: ("forbidden", N_("You may not do this.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This address does not accept this method.")),
+    409: ("conflict", N_("This conflicts with existing data.")),
+    413: ("payload_too_large", N_("The request body is too large.")),
+    415: ("unsupported_media_type", N_("Send the body as JSON.")),
+    422: ("validation_error", N_("Some fields are invalid.")),
+    429: ("rate_limited", N_("Too many requests; slow down.")),
+    500: ("internal_error", N_("The server failed; try again.")),
+    503: ("service_unavailable", N_("The service is unavailable; try again shortly.")),
 }
 
 
 class ApiError(HTTPError):
-    """A domain error with a stable machine-readable `code` and a sentence for people."""
+    """A domain error with a stable machine-readable `code` and a sentence for people.
+
+    `message` (and each value of `fields`) is English with `%(name)s` parameters, filled
+    from `params`; it is translated for each reader (see i18n.py).
+    """
 
     def __init__(
         self,
@@ -39,35 +45,45 @@ class ApiError(HTTPError):
         *,
         fields: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        **params: Any,
     ) -> None:
-        extra: dict[str, Any] = {"code": code}
-        if fields:
-            extra["fields"] = fields
-        super().__init__(status, message, headers=headers, extra_data=extra)
         self.code = code
-        self.fields = fields or {}
+        self.template = message
+        self.params = params
+        self.field_templates = fields or {}
+        extra: dict[str, Any] = {"code": code}
+        super().__init__(
+            status, translate(message, "en", **params), headers=headers, extra_data=extra
+        )
+        self.fields = {
+            name: translate(text, "en", **params) for name, text in self.field_templates.items()
+        }
+
+    def body(self, locale: str) -> dict[str, Any]:
+        """The error as {code, message, fields?}, in `locale`."""
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": translate(self.template, locale, **self.params),
+        }
+        if self.field_templates:
+            body["fields"] = {
+                name: translate(text, locale, **self.params)
+                for name, text in self.field_templates.items()
+            }
+        return body
 
 
-def validation_error(fields: dict[str, str], message: str = "Some fields are invalid.") -> ApiError:
-    """Return a 422 naming each invalid field."""
-    return ApiError(422, "validation_error", message, fields=fields)
-
-
-def error_body(error: HTTPError) -> dict[str, Any]:
-    """Build the JSON body for any HTTPError, including APIFlask's validation errors."""
-    code = error.extra_data.get("code") or CODES.get(error.status_code, "error")
-    body: dict[str, Any] = {"code": code, "message": _sentence(error)}
-    fields = error.extra_data.get("fields") or _flatten_detail(error.detail)
+def error_body(error: HTTPError, locale: str | None = None) -> dict[str, Any]:
+    """Build the JSON body for any HTTPError (ours, APIFlask's validation errors, Werkzeug's)."""
+    locale = locale or request_locale()
+    if isinstance(error, ApiError):
+        return {"error": error.body(locale)}
+    code, message = CODES.get(error.status_code, ("error", N_("The request failed.")))
+    body: dict[str, Any] = {"code": code, "message": translate(message, locale)}
+    fields = _flatten_detail(error.detail)
     if fields:
-        body["fields"] = fields
-    if error.status_code == 422 and code == "validation_error" and not error.extra_data:
-        body["message"] = "Some fields are invalid."
+        body["fields"] = {name: translate(text, locale) for name, text in fields.items()}
     return {"error": body}
-
-
-def _sentence(error: HTTPError) -> str:
-    message = str(error.message or "").strip()
-    return message if message.endswith(".") else f"{message}."
 
 
 def _flatten_detail(detail: Any) -> dict[str, str]:
@@ -99,7 +115,9 @@ def init_app(app: APIFlask) -> None:
     def _conflict(exc: IntegrityError):
         app.extensions["sqlalchemy"].session.rollback()
         log.info("integrity error on %s %s", request.method, request.path)
-        return app.error_callback(ApiError(409, "conflict", "This conflicts with existing data."))
+        return app.error_callback(
+            ApiError(409, "conflict", N_("This conflicts with existing data."))
+        )
 
     @app.errorhandler(OperationalError)
     def _unavailable(exc: OperationalError):
@@ -118,7 +136,7 @@ def init_app(app: APIFlask) -> None:
         if isinstance(exc, HTTPException):
             return app.error_callback(HTTPError(exc.code or 500, message=exc.name))
         log.exception("unexpected error on %s %s", request.method, request.path)
-        error = ApiError(500, "internal_error", InternalServerError.description)
+        error = ApiError(500, "internal_error", N_("The server failed; try again."))
         return app.error_callback(error)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from . import payloads
 from .errors import ApiError
 from .extensions import db, socketio
+from .i18n import negotiate
 from .live import Conn, hub, room_key, user_key
 from .models import User, utcnow
 from .services import messages, rooms, sessions
@@ -27,10 +28,9 @@ TYPING_RATE, TYPING_BURST = 1.0, 3
 
 
 def _error(exc: ApiError) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-    if exc.fields:
-        body["fields"] = exc.fields
-    return {"ok": False, "error": body}
+    """The error acknowledgement, in the language the connection asked for."""
+    conn = hub().conns.get(request.sid)
+    return {"ok": False, "error": exc.body(conn.lang if conn else "en")}
 
 
 def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
@@ -77,20 +77,20 @@ def _user(conn: Conn) -> User:
 def connect(auth: Any = None) -> None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
     auth = auth if isinstance(auth, dict) else {}
-    token = auth.get("token")
+    token, lang = auth.get("token"), negotiate(auth.get("lang"))
     try:
         session = sessions.resolve(token if isinstance(token, str) else "")
         room_ids = rooms.room_ids_of(session.user_id)
     except ApiError as exc:
         db.session.rollback()
-        raise ConnectionRefusedError({"code": exc.code, "message": exc.message}) from None
+        raise ConnectionRefusedError(exc.body(lang)) from None
     except OperationalError:
         db.session.rollback()
         log.error("database unavailable during connect")
-        reason = {"code": "service_unavailable", "message": "The database is unavailable."}
-        raise ConnectionRefusedError(reason) from None
+        down = ApiError(503, "service_unavailable", "The database is unavailable.")
+        raise ConnectionRefusedError(down.body(lang)) from None
     user = session.user
-    conn = _new_conn(user, session, auth)
+    conn = _new_conn(user, session, lang)
     join_room(user_key(user.id))
     for room_id in room_ids:
         join_room(room_key(room_id))
@@ -98,9 +98,8 @@ def connect(auth: Any = None) -> None:
         emit("presence", {"user": conn.author(), "online": True}, broadcast=True)
 
 
-def _new_conn(user: User, session, auth: dict) -> Conn:
+def _new_conn(user: User, session, lang: str) -> Conn:
     config = current_app.extensions["papo"].config
-    lang = auth.get("lang") if isinstance(auth.get("lang"), str) else "en"
     return Conn(
         sid=request.sid,
         user_id=user.id,
@@ -110,7 +109,7 @@ def _new_conn(user: User, session, auth: dict) -> Conn:
         expires_at=session.expires_at,
         send_bucket=TokenBucket(config.message_rate, config.message_burst),
         typing_bucket=TokenBucket(TYPING_RATE, TYPING_BURST),
-        lang=lang[:16],
+        lang=lang,
     )
 
 
@@ -240,4 +239,6 @@ def mark_read(conn: Conn, data: Any) -> dict:
 def unknown_event(event: str, *_args: Any) -> dict:
     """Any other event name gets an error acknowledgement."""
     name = event if isinstance(event, str) else "?"
-    return _error(ApiError(404, "unknown_event", f"There is no event named {name[:64]!r}."))
+    return _error(
+        ApiError(404, "unknown_event", "There is no event named '%(name)s'.", name=name[:64])
+    )

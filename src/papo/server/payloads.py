@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ApiError
+from .i18n import N_
 
 MAX_CLIENT_ID = 64
 MAX_ROOM_NAME = 80
@@ -53,7 +54,7 @@ def client_id(data: dict[str, Any]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not 0 < len(value) <= MAX_CLIENT_ID:
-        raise invalid("client_id", f"client_id must be text of 1 to {MAX_CLIENT_ID} characters.")
+        raise invalid("client_id", N_("client_id must be text of 1 to 64 characters."))
     return value
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from apiflask import Schema, fields, validators
 from marshmallow import EXCLUDE, RAISE, ValidationError, pre_load
 
+from .i18n import N_
+
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 NAME_MAX = 100
@@ -32,7 +34,9 @@ class Username(fields.String):
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         if not USERNAME_RE.match(text):
-            raise ValidationError("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
+            raise ValidationError(
+                N_("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
+            )
         return text
 
 
@@ -42,7 +46,7 @@ class Name(fields.String):
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not 1 <= len(text) <= NAME_MAX:
-            raise ValidationError(f"Use 1 to {NAME_MAX} characters.")
+            raise ValidationError(N_("Use 1 to 100 characters."))
         return text
 
 
@@ -51,7 +55,7 @@ def _password(**kwargs: Any) -> fields.String:
         validate=validators.Length(
             min=PASSWORD_MIN,
             max=PASSWORD_MAX,
-            error=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+            error=N_("Use 8 to 1024 characters."),
         ),
         metadata={"format": "password"},
         **kwargs,
@@ -64,7 +68,7 @@ def _age() -> StrictInteger:
         validate=validators.Range(
             min=AGE_MIN,
             max=AGE_MAX,
-            error=f"Age must be a whole number from {AGE_MIN} to {AGE_MAX}.",
+            error=N_("Age must be a whole number from 0 to 150."),
         ),
         metadata={"description": "Optional, whole years"},
     )
@@ -79,7 +83,7 @@ class StrictSchema(Schema):
     @pre_load
     def _must_be_object(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValidationError("The body must be a JSON object.", "_schema")
+            raise ValidationError(N_("The body must be a JSON object."), "_schema")
         return data
 
 
@@ -91,12 +95,19 @@ class RegisterIn(StrictSchema):
 
 
 class LoginIn(StrictSchema):
-    username = fields.String(required=True, validate=validators.Length(max=200))
-    password = fields.String(required=True, validate=validators.Length(max=PASSWORD_MAX))
+    username = fields.String(
+        required=True, validate=validators.Length(max=200, error=N_("Too long."))
+    )
+    password = fields.String(
+        required=True, validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
+    )
 
 
 class UserCreate(RegisterIn):
-    role = fields.String(load_default="member", validate=validators.OneOf(["admin", "member"]))
+    role = fields.String(
+        load_default="member",
+        validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member.")),
+    )
     active = fields.Boolean(load_default=True)
 
 
@@ -105,10 +116,14 @@ class UserReplace(StrictSchema):
 
     name = Name(required=True)
     age = _age()
-    role = fields.String(validate=validators.OneOf(["admin", "member"]))
+    role = fields.String(
+        validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member."))
+    )
     active = fields.Boolean()
     password = _password()
-    current_password = fields.String(validate=validators.Length(max=PASSWORD_MAX))
+    current_password = fields.String(
+        validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
+    )
 
 
 class UserPatch(StrictSchema):
@@ -116,10 +131,14 @@ class UserPatch(StrictSchema):
 
     name = Name()
     age = _age()
-    role = fields.String(validate=validators.OneOf(["admin", "member"]))
+    role = fields.String(
+        validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member."))
+    )
     active = fields.Boolean()
     password = _password()
-    current_password = fields.String(validate=validators.Length(max=PASSWORD_MAX))
+    current_password = fields.String(
+        validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
+    )
 
 
 class UserOut(Schema):
@@ -139,8 +158,14 @@ class PageQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = StrictInteger(load_default=1, validate=validators.Range(min=1, max=1_000_000))
-    per_page = StrictInteger(load_default=50, validate=validators.Range(min=1, max=100))
+    page = StrictInteger(
+        load_default=1,
+        validate=validators.Range(min=1, max=1_000_000, error=N_("Use a page number from 1.")),
+    )
+    per_page = StrictInteger(
+        load_default=50,
+        validate=validators.Range(min=1, max=100, error=N_("Use 1 to 100 per page.")),
+    )
 
     @pre_load
     def _numbers(self, data: Any, **kwargs: Any) -> Any:
@@ -148,7 +173,7 @@ class PageQuery(Schema):
 
 
 class UserQuery(PageQuery):
-    q = fields.String(load_default="", validate=validators.Length(max=100))
+    q = fields.String(load_default="", validate=validators.Length(max=100, error=N_("Too long.")))
 
 
 class PaginationOut(Schema):
@@ -190,7 +215,7 @@ class RoomName(fields.String):
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         if not ROOM_NAME_RE.match(text):
-            raise ValidationError("Use 1 to 64 characters: a-z, digits, '_' or '-'.")
+            raise ValidationError(N_("Use 1 to 64 characters: a-z, digits, '_' or '-'."))
         return text
 
 
@@ -199,13 +224,18 @@ ROOM_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 class RoomCreate(StrictSchema):
     name = RoomName(required=True)
-    topic = fields.String(load_default="", validate=validators.Length(max=250))
+    topic = fields.String(
+        load_default="",
+        validate=validators.Length(max=250, error=N_("Use at most 250 characters.")),
+    )
     private = fields.Boolean(load_default=False)
 
 
 class RoomPatch(StrictSchema):
     name = RoomName()
-    topic = fields.String(validate=validators.Length(max=250))
+    topic = fields.String(
+        validate=validators.Length(max=250, error=N_("Use at most 250 characters."))
+    )
     private = fields.Boolean()
 
 
@@ -236,7 +266,9 @@ class MemberOut(PersonOut):
 
 
 class MemberIn(StrictSchema):
-    user_id = StrictInteger(required=True, validate=validators.Range(min=1, max=2**31 - 1))
+    user_id = StrictInteger(
+        required=True, validate=validators.Range(min=1, max=2**31 - 1, error=N_("Not a valid id."))
+    )
 
 
 class MessageOut(Schema):
@@ -254,7 +286,11 @@ class MessageOut(Schema):
 
 class MessageIn(StrictSchema):
     message = fields.String(required=True)
-    client_id = fields.String(validate=validators.Length(min=1, max=64))
+    client_id = fields.String(
+        validate=validators.Length(
+            min=1, max=64, error=N_("client_id must be text of 1 to 64 characters.")
+        )
+    )
 
 
 class MessageEdit(StrictSchema):
@@ -267,9 +303,16 @@ class HistoryQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    before = StrictInteger(validate=validators.Range(min=1, max=2**31 - 1))
-    after = StrictInteger(validate=validators.Range(min=0, max=2**31 - 1))
-    limit = StrictInteger(load_default=50, validate=validators.Range(min=1, max=200))
+    before = StrictInteger(
+        validate=validators.Range(min=1, max=2**31 - 1, error=N_("Not a valid id."))
+    )
+    after = StrictInteger(
+        validate=validators.Range(min=0, max=2**31 - 1, error=N_("Not a valid id."))
+    )
+    limit = StrictInteger(
+        load_default=50,
+        validate=validators.Range(min=1, max=200, error=N_("Use a limit from 1 to 200.")),
+    )
 
     @pre_load
     def _numbers(self, data: Any, **kwargs: Any) -> Any:

@@ -5,6 +5,7 @@ from math import ceil
 from apiflask import APIBlueprint
 
 from ..extensions import db
+from ..i18n import N_
 from ..schemas import UserCreate, UserOut, UserPage, UserPatch, UserQuery, UserReplace
 from ..services import users
 from .guard import auth, current_session, current_user
@@ -35,7 +36,7 @@ def list_users(query: dict):
 @bp.doc(responses={403: "Admins only", 409: "Username taken"})
 def create_user(data: dict):
     """Create an account with a password and a role (admins only)."""
-    users.require_admin(current_user(), "create users")
+    users.require_admin(current_user(), N_("Only an admin may create users."))
     user = users.create_user(**data)
     db.session.commit()
     return user

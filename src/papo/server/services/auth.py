@@ -73,6 +73,7 @@ def _throttled(wait: int) -> ApiError:
     return ApiError(
         429,
         "login_throttled",
-        f"Too many failed sign-ins; try again in {wait} seconds.",
+        "Too many failed sign-ins; wait %(seconds)s s and try again.",
         headers={"Retry-After": str(wait)},
+        seconds=wait,
     )

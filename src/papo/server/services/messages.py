@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import N_
 from ..models import Message, Room, User, utcnow
 from . import realtime, rooms
 
@@ -20,12 +21,12 @@ MAX_ID = 2**31 - 1
 def clean_text(text: object) -> str:
     """Return the trimmed text, or raise a 422 if it is not 1–4000 characters."""
     if not isinstance(text, str):
-        raise _invalid("message", "The message must be text.")
+        raise _invalid("message", N_("The message must be text."))
     text = text.strip()
     if not text:
-        raise _invalid("message", "The message is empty.")
+        raise _invalid("message", N_("The message is empty."))
     if len(text) > MAX_TEXT:
-        raise _invalid("message", f"The message is longer than {MAX_TEXT} characters.")
+        raise _invalid("message", N_("The message is longer than 4000 characters."))
     return text
 
 
@@ -82,7 +83,9 @@ def get_for_change(*, actor: User, message_id: int) -> Message:
     """Return a message the actor may edit or delete (own, or any for admins)."""
     message = db.session.get(Message, message_id) if 0 < message_id <= MAX_ID else None
     if message is None or message.deleted or not rooms.can_see(message.room, actor):
-        raise ApiError(404, "message_not_found", f"There is no message with id {message_id}.")
+        raise ApiError(
+            404, "message_not_found", "There is no message with id %(id)s.", id=message_id
+        )
     if message.author_id != actor.id and not actor.is_admin:
         raise ApiError(403, "forbidden", "You may only change your own messages.")
     return message

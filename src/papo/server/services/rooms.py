@@ -50,7 +50,7 @@ def get_visible(room_id: int, user: User) -> Room:
     """Return the room if `user` may see it; a 404 otherwise (secret rooms stay secret)."""
     room = db.session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
     if room is None or not can_see(room, user):
-        raise ApiError(404, "room_not_found", f"There is no room with id {room_id}.")
+        raise ApiError(404, "room_not_found", "There is no room with id %(id)s.", id=room_id)
     return room
 
 
@@ -60,7 +60,7 @@ def find_visible(ref: int | str, user: User) -> Room:
         return get_visible(ref, user)
     room = db.session.scalar(select(Room).where(Room.name == ref.strip().lower()))
     if room is None or not can_see(room, user):
-        raise ApiError(404, "room_not_found", f"There is no room named {ref!r}.")
+        raise ApiError(404, "room_not_found", "There is no room named '%(name)s'.", name=ref)
     return room
 
 
@@ -99,7 +99,9 @@ def create_room(*, creator: User, name: str, topic: str = "", private: bool = Fa
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(409, "room_name_taken", f"A room named {name!r} already exists.") from None
+        raise ApiError(
+            409, "room_name_taken", "A room named '%(name)s' already exists.", name=name
+        ) from None
     _add_member(room, creator)
     return room
 

@@ -74,7 +74,9 @@ def end(user: User, session_id: int) -> None:
     """End one of the user's own sessions (404 if it is not theirs)."""
     session = db.session.get(AuthSession, session_id)
     if session is None or session.user_id != user.id:
-        raise ApiError(404, "session_not_found", f"You have no session with id {session_id}.")
+        raise ApiError(
+            404, "session_not_found", "You have no session with id %(id)s.", id=session_id
+        )
     close(session)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import N_
 from ..models import User, count_active_admins
 from ..security import hash_password, verify_password
 from . import realtime, rooms, sessions
@@ -49,7 +50,7 @@ def get_user(user_id: int) -> User:
     """Return the user with this id, or raise a 404."""
     user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
-        raise ApiError(404, "user_not_found", f"There is no user with id {user_id}.")
+        raise ApiError(404, "user_not_found", "There is no user with id %(id)s.", id=user_id)
     return user
 
 
@@ -105,7 +106,9 @@ def _check_may_edit(actor: User, user: User, changes: dict[str, Any]) -> None:
         raise ApiError(403, "forbidden", "Members may only edit their own profile.")
     denied = sorted(set(changes) - MEMBER_EDITABLE)
     if denied:
-        raise ApiError(403, "forbidden", f"Only an admin may change: {', '.join(denied)}.")
+        raise ApiError(
+            403, "forbidden", "Only an admin may change: %(names)s.", names=", ".join(denied)
+        )
 
 
 def _change_password(
@@ -118,7 +121,7 @@ def _change_password(
                 403,
                 "wrong_password",
                 "The current password is missing or wrong.",
-                fields={"current_password": "Enter your current password to change it."},
+                fields={"current_password": N_("Enter your current password to change it.")},
             )
     user.password_hash = hash_password(changes["password"])
     keep = current_session_id if actor.id == user.id else None
@@ -142,7 +145,7 @@ def delete_user(*, actor: User, user: User) -> None:
     db.session.flush()
 
 
-def require_admin(actor: User, action: str) -> None:
-    """Raise a 403 unless `actor` is an admin."""
+def require_admin(actor: User, message: str) -> None:
+    """Raise a 403 with `message` unless `actor` is an admin."""
     if not actor.is_admin:
-        raise ApiError(403, "forbidden", f"Only an admin may {action}.")
+        raise ApiError(403, "forbidden", message)
