@@ -6,6 +6,7 @@ from typing import Any
 
 from .errors import ApiError
 from .i18n import N_
+from .schemas import storable
 
 MAX_CLIENT_ID = 64
 MAX_ROOM_NAME = 80
@@ -35,7 +36,7 @@ def room_ref(data: dict[str, Any], default: str | None = None) -> int | str:
         if not 0 < value <= MAX_ID:
             raise invalid("room", "There is no room with this id.")
         return value
-    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_ROOM_NAME:
+    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_ROOM_NAME and storable(value):
         return value
     raise invalid("room", "Give the room as an id or a name.")
 
@@ -53,7 +54,7 @@ def client_id(data: dict[str, Any]) -> str | None:
     value = data.get("client_id")
     if value is None:
         return None
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_CLIENT_ID:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_CLIENT_ID or not storable(value):
         raise invalid("client_id", N_("client_id must be text of 1 to 64 characters."))
     return value
 

@@ -16,6 +16,34 @@ NAME_MAX = 100
 AGE_MIN, AGE_MAX = 0, 150
 
 
+class Text(fields.String):
+    """Text that a database can store: no NUL character, no lone surrogate."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not storable(text):
+            raise ValidationError(N_("Remove the control or invalid characters."))
+        return text
+
+
+def storable(text: str) -> bool:
+    """True when `text` has no NUL and encodes as UTF-8 (PostgreSQL refuses both)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true and false: not 1, "yes" or "on"."""
+
+    truthy = frozenset({True})
+    falsy = frozenset({False})
+
+
 class StrictInteger(fields.Integer):
     """An integer that refuses strings, floats and booleans (JSON true is not an age)."""
 
@@ -28,11 +56,12 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
-class Username(fields.String):
+class Username(Text):
     """A username: trimmed, lower-cased, 3–32 of a-z 0-9 _ . -."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = text.lower() if text.isascii() else text
         if not USERNAME_RE.match(text):
             raise ValidationError(
                 N_("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
@@ -40,7 +69,7 @@ class Username(fields.String):
         return text
 
 
-class Name(fields.String):
+class Name(Text):
     """A display name: trimmed, 1–100 characters."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
@@ -51,7 +80,7 @@ class Name(fields.String):
 
 
 def _password(**kwargs: Any) -> fields.String:
-    return fields.String(
+    return Text(
         validate=validators.Length(
             min=PASSWORD_MIN,
             max=PASSWORD_MAX,
@@ -95,20 +124,18 @@ class RegisterIn(StrictSchema):
 
 
 class LoginIn(StrictSchema):
-    username = fields.String(
-        required=True, validate=validators.Length(max=200, error=N_("Too long."))
-    )
-    password = fields.String(
+    username = Text(required=True, validate=validators.Length(max=200, error=N_("Too long.")))
+    password = Text(
         required=True, validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
     )
 
 
 class UserCreate(RegisterIn):
-    role = fields.String(
+    role = Text(
         load_default="member",
         validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member.")),
     )
-    active = fields.Boolean(load_default=True)
+    active = StrictBoolean(load_default=True)
 
 
 class UserReplace(StrictSchema):
@@ -116,14 +143,10 @@ class UserReplace(StrictSchema):
 
     name = Name(required=True)
     age = _age()
-    role = fields.String(
-        validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member."))
-    )
-    active = fields.Boolean()
+    role = Text(validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member.")))
+    active = StrictBoolean()
     password = _password()
-    current_password = fields.String(
-        validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
-    )
+    current_password = Text(validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long.")))
 
 
 class UserPatch(StrictSchema):
@@ -131,14 +154,10 @@ class UserPatch(StrictSchema):
 
     name = Name()
     age = _age()
-    role = fields.String(
-        validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member."))
-    )
-    active = fields.Boolean()
+    role = Text(validate=validators.OneOf(["admin", "member"], error=N_("Choose admin or member.")))
+    active = StrictBoolean()
     password = _password()
-    current_password = fields.String(
-        validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long."))
-    )
+    current_password = Text(validate=validators.Length(max=PASSWORD_MAX, error=N_("Too long.")))
 
 
 class UserOut(Schema):
@@ -173,7 +192,7 @@ class PageQuery(Schema):
 
 
 class UserQuery(PageQuery):
-    q = fields.String(load_default="", validate=validators.Length(max=100, error=N_("Too long.")))
+    q = Text(load_default="", validate=validators.Length(max=100, error=N_("Too long.")))
 
 
 class PaginationOut(Schema):
@@ -209,7 +228,7 @@ class HealthOut(Schema):
     database = fields.String()
 
 
-class RoomName(fields.String):
+class RoomName(Text):
     """A channel name: trimmed, lower-cased, 1–64 of a-z 0-9 _ - (first: a letter or digit)."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
@@ -224,19 +243,17 @@ ROOM_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 class RoomCreate(StrictSchema):
     name = RoomName(required=True)
-    topic = fields.String(
+    topic = Text(
         load_default="",
         validate=validators.Length(max=250, error=N_("Use at most 250 characters.")),
     )
-    private = fields.Boolean(load_default=False)
+    private = StrictBoolean(load_default=False)
 
 
 class RoomPatch(StrictSchema):
     name = RoomName()
-    topic = fields.String(
-        validate=validators.Length(max=250, error=N_("Use at most 250 characters."))
-    )
-    private = fields.Boolean()
+    topic = Text(validate=validators.Length(max=250, error=N_("Use at most 250 characters.")))
+    private = StrictBoolean()
 
 
 class PersonOut(Schema):
@@ -285,8 +302,8 @@ class MessageOut(Schema):
 
 
 class MessageIn(StrictSchema):
-    message = fields.String(required=True)
-    client_id = fields.String(
+    message = Text(required=True)
+    client_id = Text(
         validate=validators.Length(
             min=1, max=64, error=N_("client_id must be text of 1 to 64 characters.")
         )
@@ -294,7 +311,7 @@ class MessageIn(StrictSchema):
 
 
 class MessageEdit(StrictSchema):
-    message = fields.String(required=True)
+    message = Text(required=True)
 
 
 class HistoryQuery(Schema):
@@ -321,4 +338,8 @@ class HistoryQuery(Schema):
 
 def _digits_to_int(data: Any) -> dict:
     """Query strings carry text: turn digit strings into numbers before strict checks."""
-    return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in dict(data).items()}
+    return {k: int(v) if _ascii_digits(v) else v for k, v in dict(data).items()}
+
+
+def _ascii_digits(value: Any) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12

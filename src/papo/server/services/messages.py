@@ -11,6 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..i18n import N_
 from ..models import Message, Room, User, utcnow
+from ..schemas import storable
 from . import realtime, rooms
 
 MAX_TEXT = 4000
@@ -23,6 +24,8 @@ def clean_text(text: object) -> str:
     if not isinstance(text, str):
         raise _invalid("message", N_("The message must be text."))
     text = text.strip()
+    if not storable(text):
+        raise _invalid("message", N_("Remove the control or invalid characters."))
     if not text:
         raise _invalid("message", N_("The message is empty."))
     if len(text) > MAX_TEXT:

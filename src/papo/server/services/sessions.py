@@ -13,6 +13,7 @@ from ..models import AuthSession, User, utcnow
 from ..security import new_token, token_digest
 from . import realtime
 
+MAX_ID = 2**31 - 1
 # Writing last_used_at on every request would turn each read into a write.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -72,7 +73,7 @@ def list_for(user: User) -> list[AuthSession]:
 
 def end(user: User, session_id: int) -> None:
     """End one of the user's own sessions (404 if it is not theirs)."""
-    session = db.session.get(AuthSession, session_id)
+    session = db.session.get(AuthSession, session_id) if 0 < session_id <= MAX_ID else None
     if session is None or session.user_id != user.id:
         raise ApiError(
             404, "session_not_found", "You have no session with id %(id)s.", id=session_id

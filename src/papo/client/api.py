@@ -1,0 +1,228 @@
+"""The REST client: one requests.Session per signed-in user, errors as ApiError (no tkinter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+DEFAULT_SERVER = "http://127.0.0.1:5000"
+CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 15.0
+FALLBACK_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+
+class ApiError(Exception):
+    """A failed request: the server's {code, message, fields}, its status and Retry-After."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.fields = dict(fields or {})
+        self.retry_after = retry_after
+
+    @property
+    def unreachable(self) -> bool:
+        """True when no answer came back at all."""
+        return self.status == 0
+
+    def describe(self) -> str:
+        """Say what went wrong in words, with the wait and the field messages if any."""
+        text = self.message
+        if self.retry_after and str(self.retry_after) not in text:
+            text += f" Try again in {self.retry_after} s."
+        for name, problem in self.fields.items():
+            if problem not in text:
+                text += f"\n{name}: {problem}"
+        return text
+
+    @classmethod
+    def from_body(cls, status: int, body: Any, retry_after: int | None = None) -> ApiError:
+        """Build the error from {"error": {...}} (HTTP) or an ack's {"error": {...}}."""
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            error = {}
+        code = str(error.get("code") or FALLBACK_CODES.get(status, "error"))
+        message = str(error.get("message") or f"The server answered {status}.")
+        fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
+        return cls(status, code, message, fields=fields, retry_after=retry_after)
+
+
+def unreachable(base_url: str, reason: str = "") -> ApiError:
+    """The error for a server that does not answer."""
+    message = f"Cannot reach the server at {base_url}: is it running, and is the address right?"
+    return ApiError(0, "unreachable", message + (f" ({reason})" if reason else ""))
+
+
+def _retry_after(response: requests.Response) -> int | None:
+    raw = response.headers.get("Retry-After", "")
+    return int(raw) if raw.isdigit() else None
+
+
+class Api:
+    """Papo's REST API as methods; each returns the decoded JSON or raises ApiError."""
+
+    def __init__(self, base_url: str, token: str | None = None) -> None:
+        self.base_url = normalise_url(base_url)
+        self.token = token
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = "papo-client/0.1"
+
+    def clone(self) -> Api:
+        """A second client with the same server and token, for another thread."""
+        return Api(self.base_url, self.token)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request; return its JSON (None for 204) or raise ApiError."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self.http.request(
+                method,
+                self.base_url + path,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            raise unreachable(self.base_url, type(exc).__name__) from None
+        if response.status_code == 204:
+            return None
+        body = _json(response)
+        if not response.ok:
+            raise ApiError.from_body(response.status_code, body, _retry_after(response))
+        return body
+
+    # --- auth ---------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> dict:
+        """Sign in; keep the token for the next requests."""
+        return self._signed_in(self.request("POST", "/auth/login", json=_creds(username, password)))
+
+    def register(self, username: str, password: str, name: str, age: int | None = None) -> dict:
+        """Create a member account and sign it in."""
+        body = {**_creds(username, password), "name": name}
+        if age is not None:
+            body["age"] = age
+        return self._signed_in(self.request("POST", "/auth/register", json=body))
+
+    def _signed_in(self, body: dict) -> dict:
+        self.token = body["token"]
+        return body
+
+    def logout(self) -> None:
+        """End this session on the server and forget the token."""
+        try:
+            self.request("POST", "/auth/logout")
+        finally:
+            self.token = None
+
+    def me(self) -> dict:
+        """Return the signed-in user."""
+        return self.request("GET", "/auth/me")
+
+    # --- rooms and messages -------------------------------------------------------------
+
+    def rooms(self) -> list[dict]:
+        """The rooms this user can see, with unread counts."""
+        return self.request("GET", "/rooms")
+
+    def create_room(self, name: str, topic: str = "", private: bool = False) -> dict:
+        """Create a channel; the creator is its first member."""
+        body = {"name": name, "topic": topic, "private": private}
+        return self.request("POST", "/rooms", json=body)
+
+    def join_room(self, room_id: int) -> dict:
+        """Join a public channel."""
+        return self.request("POST", f"/rooms/{room_id}/join")
+
+    def leave_room(self, room_id: int) -> None:
+        """Leave a room."""
+        self.request("POST", f"/rooms/{room_id}/leave")
+
+    def open_direct(self, user_id: int) -> dict:
+        """Open (or find again) the direct conversation with a user."""
+        return self.request("POST", "/rooms/direct", json={"user_id": user_id})
+
+    def members(self, room_id: int) -> list[dict]:
+        """The room's members, each marked online or not."""
+        return self.request("GET", f"/rooms/{room_id}/members")
+
+    def history(
+        self, room_id: int, *, before: int | None = None, after: int | None = None, limit: int = 50
+    ) -> list[dict]:
+        """Messages newest first before an id, or oldest first after one."""
+        params = {"limit": limit}
+        if before is not None:
+            params["before"] = before
+        if after is not None:
+            params["after"] = after
+        return self.request("GET", f"/rooms/{room_id}/messages", params=params)
+
+    def history_after(self, room_id: int, after: int, page: int = 200) -> list[dict]:
+        """Every message of the room after `after`, oldest first, a page at a time."""
+        found: list[dict] = []
+        while True:
+            batch = self.history(room_id, after=after, limit=page)
+            found += batch
+            if len(batch) < page:
+                return found
+            after = batch[-1]["id"]
+
+    # --- users --------------------------------------------------------------------------
+
+    def users(self, q: str = "", page: int = 1, per_page: int = 50) -> dict:
+        """One page of users: {items, pagination}."""
+        params = {"q": q, "page": page, "per_page": per_page}
+        return self.request("GET", "/users", params=params)
+
+    def create_user(self, **fields: Any) -> dict:
+        """Create an account (admins only)."""
+        return self.request("POST", "/users", json=fields)
+
+    def update_user(self, user_id: int, **changes: Any) -> dict:
+        """Change some fields of a user (PATCH)."""
+        return self.request("PATCH", f"/users/{user_id}", json=changes)
+
+    def delete_user(self, user_id: int) -> None:
+        """Delete a user (admins only)."""
+        self.request("DELETE", f"/users/{user_id}")
+
+
+def normalise_url(url: str) -> str:
+    """Trim spaces and the trailing slash; add http:// when no scheme was typed."""
+    url = url.strip().rstrip("/")
+    if url and "://" not in url:
+        url = "http://" + url
+    return url
+
+
+def _creds(username: str, password: str) -> dict:
+    return {"username": username.strip(), "password": password}
+
+
+def _json(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

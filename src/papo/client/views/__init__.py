@@ -1,0 +1,1 @@
+"""The client's windows and panels: ttk widgets that render the state and forward intent."""

@@ -1,0 +1,150 @@
+"""The sign-in form: server, username, password; or a new account with a name and an age."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+
+from .. import validation
+from ..api import ApiError
+from .theme import CAPTION, TITLE
+
+Intent = Callable[[str, dict], None]  # ("sign_in" | "register", values)
+
+
+class SignInView(ttk.Frame):
+    """Collects the credentials and forwards them; shows the server's answer in words."""
+
+    def __init__(self, parent: tk.Misc, *, server: str, username: str, on_submit: Intent) -> None:
+        super().__init__(parent, padding=32)
+        self.on_submit = on_submit
+        self.registering = False
+        self.columnconfigure(1, weight=1)
+        self.create_widgets(server, username)
+        self.show_mode()
+
+    def create_widgets(self, server: str, username: str) -> None:
+        """The fields, the message line and the two buttons."""
+        self.heading = ttk.Label(self, text="Sign in to Papo", font=TITLE)
+        self.heading.grid(row=0, column=0, columnspan=3, sticky="w", pady=(0, 16))
+        self.server = self._entry("Server", 1, server)
+        self.username = self._entry("Username", 2, username)
+        self.password = self._entry("Password", 3, "", show="•")
+        self.name = self._entry("Your name", 4, "")
+        self.age = self._entry("Age (optional)", 5, "")
+        self.message = ttk.Label(self, foreground="#c42b1c", wraplength=420, justify="left")
+        self.message.grid(row=6, column=0, columnspan=3, sticky="w", pady=(8, 0))
+        row = ttk.Frame(self)
+        row.grid(row=7, column=0, columnspan=3, sticky="ew", pady=(16, 0))
+        self.submit_button = ttk.Button(row, style="Accent.TButton", command=self.submit)
+        self.submit_button.pack(side="left")
+        self.switch_button = ttk.Button(row, command=self.toggle_mode)
+        self.switch_button.pack(side="right")
+        hint = "The password is never stored; the server and username are remembered."
+        ttk.Label(self, text=hint, font=CAPTION).grid(row=8, column=0, columnspan=3, sticky="w")
+        for widget in (self.server, self.username, self.password, self.name, self.age):
+            widget.bind("<Return>", self.submit)
+
+    def _entry(self, label: str, row: int, value: str, **options) -> ttk.Entry:
+        caption = ttk.Label(self, text=label)
+        caption.grid(row=row, column=0, sticky="w", padx=(0, 12), pady=4)
+        entry = ttk.Entry(self, width=36, **options)
+        entry.insert(0, value)
+        entry.grid(row=row, column=1, sticky="ew", pady=4)
+        error = ttk.Label(self, foreground="#c42b1c", wraplength=240)
+        error.grid(row=row, column=2, sticky="w", padx=(12, 0))
+        entry.caption, entry.error = caption, error
+        return entry
+
+    def focus_first(self) -> None:
+        """Put the cursor where typing should start."""
+        target = self.password if self.username.get() else self.username
+        target.focus_set()
+
+    # --- modes --------------------------------------------------------------------------
+
+    def toggle_mode(self) -> None:
+        """Switch between signing in and creating an account."""
+        self.registering = not self.registering
+        self.show_mode()
+
+    def show_mode(self) -> None:
+        """Show the fields and button texts of the current mode."""
+        extra = (self.name, self.age)
+        for entry in extra:
+            for widget in (entry.caption, entry, entry.error):
+                (widget.grid if self.registering else widget.grid_remove)()
+        if self.registering:
+            self.heading.configure(text="Create a Papo account")
+            self.submit_button.configure(text="Create account")
+            self.switch_button.configure(text="I have an account")
+        else:
+            self.heading.configure(text="Sign in to Papo")
+            self.submit_button.configure(text="Sign in")
+            self.switch_button.configure(text="Create account…")
+        self.clear()
+
+    # --- submitting ---------------------------------------------------------------------
+
+    def values(self) -> dict | None:
+        """The form's values, or None after showing what is missing or wrong."""
+        values = {
+            "server": self.server.get().strip(),
+            "username": self.username.get().strip(),
+            "password": self.password.get(),
+        }
+        problems = {k: "Required." for k, v in values.items() if not v}
+        if self.registering:
+            checks = {
+                "username": validation.username(values["username"]),
+                "password": validation.password(values["password"]),
+                "name": validation.name(self.name.get()),
+                "age": validation.age(self.age.get()),
+            }
+            problems.update({k: p for k, (_v, p) in checks.items() if p})
+            values.update({k: v for k, (v, _p) in checks.items()})
+        for name, problem in problems.items():
+            self.show_field_error(name, problem)
+        return None if problems else values
+
+    def submit(self, _event: object = None) -> None:
+        """Check the form, then forward it (the app signs in off the Tk thread)."""
+        if self.busy:
+            return
+        self.clear()
+        values = self.values()
+        if values is None:
+            return
+        self.set_busy(True)
+        self.message.configure(text="Connecting…", foreground="")
+        self.on_submit("register" if self.registering else "sign_in", values)
+
+    @property
+    def busy(self) -> bool:
+        """True while a request is on its way."""
+        return "disabled" in self.submit_button.state()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the buttons while a request is on its way."""
+        for button in (self.submit_button, self.switch_button):
+            button.state(["disabled"] if busy else ["!disabled"])
+
+    def failed(self, error: ApiError) -> None:
+        """Show why signing in or up did not work."""
+        self.set_busy(False)
+        self.message.configure(text=error.describe(), foreground="#c42b1c")
+        for name, problem in error.fields.items():
+            self.show_field_error(name, problem)
+
+    def show_field_error(self, name: str, problem: str) -> None:
+        """Show `problem` next to field `name`."""
+        entry = getattr(self, name, None)
+        if isinstance(entry, ttk.Entry):
+            entry.error.configure(text=problem)
+
+    def clear(self) -> None:
+        """Remove every message."""
+        self.message.configure(text="")
+        for entry in (self.server, self.username, self.password, self.name, self.age):
+            entry.error.configure(text="")

@@ -1,0 +1,255 @@
+"""The Users tab: search, page, sort, and create / edit / delete through dialogs."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from tkinter import ttk
+
+from ..api import ApiError
+from ..core import Core
+from .dialogs import ConfirmDialog, Dialog, PasswordDialog, UserDialog
+from .theme import CAPTION
+
+COLUMNS = (
+    ("id", "Id", 60),
+    ("username", "Username", 160),
+    ("name", "Name", 220),
+    ("age", "Age", 60),
+    ("role", "Role", 90),
+    ("active", "Active", 70),
+)
+PER_PAGE = 25
+ADMIN_NOTE = "Only admins may create, edit or delete other users. You can edit your own profile."
+
+
+class UsersView(ttk.Frame):
+    """A page of users in a Treeview, with the actions this user is allowed."""
+
+    def __init__(self, parent: tk.Misc, core: Core) -> None:
+        super().__init__(parent, padding=12)
+        self.core = core
+        self.page, self.pages, self.items = 1, 1, []
+        self.sort_key, self.sort_reverse = "id", False
+        self.dialog: Dialog | None = None
+        self.rowconfigure(1, weight=1)
+        self.columnconfigure(0, weight=1)
+        self.create_widgets()
+
+    def create_widgets(self) -> None:
+        """Search bar, table with scrollbar, paging row, action buttons."""
+        bar = ttk.Frame(self)
+        bar.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
+        ttk.Label(bar, text="Search").pack(side="left", padx=(0, 8))
+        self.query = ttk.Entry(bar, width=30)
+        self.query.pack(side="left")
+        self.query.bind("<Return>", lambda _e: self.search())
+        self.search_button = ttk.Button(bar, text="Search", command=self.search)
+        self.search_button.pack(side="left", padx=(8, 0))
+        self.tree = ttk.Treeview(
+            self, columns=[c[0] for c in COLUMNS], show="headings", selectmode="browse"
+        )
+        for key, heading, width in COLUMNS:
+            self.tree.heading(key, text=heading, command=lambda k=key: self.sort_by(k))
+            self.tree.column(key, width=width, anchor="w", stretch=key == "name")
+        scroll = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
+        self.tree.configure(yscrollcommand=scroll.set)
+        self.tree.grid(row=1, column=0, sticky="nsew")
+        scroll.grid(row=1, column=1, sticky="ns")
+        self.tree.bind("<Double-1>", lambda _e: self.edit())
+        self.tree.bind("<Return>", lambda _e: self.edit())
+        self.tree.bind("<Delete>", lambda _e: self.delete())
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: self.update_buttons())
+        self._create_paging()
+        self._create_actions()
+
+    def _create_paging(self) -> None:
+        row = ttk.Frame(self)
+        row.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        self.prev_button = ttk.Button(row, text="◀ Previous", command=lambda: self.go(-1))
+        self.next_button = ttk.Button(row, text="Next ▶", command=lambda: self.go(1))
+        self.page_label = ttk.Label(row, text="")
+        self.prev_button.pack(side="left")
+        self.page_label.pack(side="left", padx=12)
+        self.next_button.pack(side="left")
+
+    def _create_actions(self) -> None:
+        row = ttk.Frame(self)
+        row.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        self.new_button = ttk.Button(row, text="New user…", command=self.create)
+        self.edit_button = ttk.Button(row, text="Edit…", command=self.edit)
+        self.delete_button = ttk.Button(row, text="Delete…", command=self.delete)
+        self.profile_button = ttk.Button(row, text="My profile…", command=self.edit_me)
+        self.password_button = ttk.Button(row, text="Change password…", command=self.password)
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            button.pack(side="left", padx=(0, 8))
+        self.password_button.pack(side="right")
+        self.profile_button.pack(side="right", padx=(0, 8))
+        self.note = ttk.Label(self, text="", font=CAPTION)
+        self.note.grid(row=4, column=0, columnspan=2, sticky="w", pady=(8, 0))
+
+    # --- who may do what ----------------------------------------------------------------
+
+    @property
+    def me(self) -> dict:
+        """The signed-in user."""
+        return self.core.state.me or {}
+
+    @property
+    def admin(self) -> bool:
+        """True for administrators."""
+        return self.me.get("role") == "admin"
+
+    def selected(self) -> dict | None:
+        """The user chosen in the table."""
+        chosen = self.tree.selection()
+        return next((u for u in self.items if str(u["id"]) == chosen[0]), None) if chosen else None
+
+    def update_buttons(self) -> None:
+        """Enable what this user may do; say why the rest is off."""
+        user = self.selected()
+        mine = user is not None and user["id"] == self.me.get("id")
+        self.new_button.state(["!disabled"] if self.admin else ["disabled"])
+        self.edit_button.state(["!disabled"] if user and (self.admin or mine) else ["disabled"])
+        self.delete_button.state(["!disabled"] if user and self.admin else ["disabled"])
+        self.note.configure(text="" if self.admin else ADMIN_NOTE)
+
+    # --- loading ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load the current page."""
+        self.update_buttons()
+        self.core.call(
+            self.core.api.users,
+            self.query.get().strip(),
+            self.page,
+            PER_PAGE,
+            then=self.show_page,
+            failed=self.core.report,
+        )
+
+    def search(self) -> None:
+        """Load the first page of users matching the search text."""
+        self.page = 1
+        self.refresh()
+
+    def go(self, step: int) -> None:
+        """Move to the previous or next page."""
+        self.page = max(1, min(self.pages, self.page + step))
+        self.refresh()
+
+    def show_page(self, body: dict) -> None:
+        """Render one page from GET /users."""
+        self.items = body["items"]
+        paging = body["pagination"]
+        self.pages = max(1, paging["pages"])
+        self.page_label.configure(
+            text=f"Page {paging['page']} of {self.pages} · {paging['total']} users"
+        )
+        self.prev_button.state(["!disabled"] if self.page > 1 else ["disabled"])
+        self.next_button.state(["!disabled"] if self.page < self.pages else ["disabled"])
+        self._fill()
+
+    def sort_by(self, key: str) -> None:
+        """Sort the page by a column; a second click reverses the order."""
+        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
+        self.sort_key = key
+        self._fill()
+
+    def _fill(self) -> None:
+        chosen = self.tree.selection()
+        self.tree.delete(*self.tree.get_children())
+        key = self.sort_key
+
+        def order(user: dict) -> tuple:
+            value = user.get(key)
+            return (value is None, str(value).lower() if isinstance(value, str) else value or 0)
+
+        for user in sorted(self.items, key=order, reverse=self.sort_reverse):
+            values = [user.get(k) for k, _h, _w in COLUMNS]
+            values = [
+                "" if v is None else ("yes" if v is True else "no" if v is False else v)
+                for v in values
+            ]
+            self.tree.insert("", "end", iid=str(user["id"]), values=values)
+        for key_, heading, _w in COLUMNS:
+            arrow = (" ▼" if self.sort_reverse else " ▲") if key_ == key else ""
+            self.tree.heading(key_, text=heading + arrow)
+        if chosen and self.tree.exists(chosen[0]):
+            self.tree.selection_set(chosen[0])
+        self.update_buttons()
+
+    def row(self, user_id: int) -> dict:
+        """The values shown for a user, by column (for tests)."""
+        values = self.tree.item(str(user_id), "values")
+        return dict(zip([c[0] for c in COLUMNS], values, strict=True))
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _submit(self, call, *args, after=None):
+        """A dialog's submit: run `call` off the Tk thread; close on success, show failures."""
+
+        def submit(dialog: Dialog, values: dict) -> None:
+            def done(result) -> None:
+                dialog.done(result)
+                if after is not None:
+                    after(result)
+                self.refresh()
+
+            self.core.call(call, *args, **values, then=done, failed=dialog.failed)
+
+        return submit
+
+    def create(self) -> None:
+        """Open the new-user dialog (admins)."""
+        if self.admin:
+            self.dialog = UserDialog(
+                self, admin=True, submit=self._submit(self.core.api.create_user)
+            )
+
+    def edit(self, user: dict | None = None) -> None:
+        """Open the edit dialog for the chosen user (admins: anyone; members: themself)."""
+        user = user or self.selected()
+        if user is None or not (self.admin or user["id"] == self.me.get("id")):
+            return
+        after = self._profile_changed if user["id"] == self.me.get("id") else None
+        submit = self._submit(self.core.api.update_user, user["id"], after=after)
+        self.dialog = UserDialog(self, user=user, admin=self.admin, submit=submit)
+
+    def edit_me(self) -> None:
+        """Edit your own profile."""
+        self.edit(dict(self.me))
+
+    def _profile_changed(self, user: dict) -> None:
+        self.core.state.me = user
+        self.core.state.changed("session")
+
+    def password(self) -> None:
+        """Change your own password."""
+        submit = self._submit(self.core.api.update_user, self.me["id"])
+        self.dialog = PasswordDialog(
+            self,
+            "Change password",
+            submit=submit,
+            on_done=lambda _r: self.core.state.say("Your password was changed."),
+        )
+
+    def delete(self) -> None:
+        """Ask, then delete the chosen user (admins)."""
+        user = self.selected()
+        if user is None or not self.admin:
+            return
+        question = f"Delete {user['name']} ({user['username']})? This cannot be undone."
+
+        def submit(dialog: Dialog, _values: dict) -> None:
+            self.core.call(
+                self.core.api.delete_user,
+                user["id"],
+                then=lambda _r: (dialog.done(None), self.refresh()),
+                failed=dialog.failed,
+            )
+
+        self.dialog = ConfirmDialog(self, "Delete user", question, "Delete", submit=submit)
+
+    def failed(self, error: ApiError) -> None:
+        """Show a failure that belongs to no dialog."""
+        self.core.report(error)
