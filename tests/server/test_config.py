@@ -169,3 +169,20 @@ def test_no_draft_of_the_secret_key_is_left_behind(from_env, tmp_path):
     from_env()
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PAPO_PORT", "0"),
+        ("PAPO_PORT", "70000"),
+        ("PAPO_MAX_BODY_BYTES", "-1"),
+        ("PAPO_TOKEN_MAX_DAYS", "0"),
+        ("PAPO_MESSAGE_RATE", "0"),
+        ("PAPO_ASYNC_MODE", "eventlet"),
+    ],
+)
+def test_out_of_range_values_are_refused_with_the_variable_named(tmp_path, variable, value):
+    environ = {"PAPO_INSTANCE_DIR": str(tmp_path), variable: value}
+    with pytest.raises(ConfigError, match=variable):
+        Config.from_env(environ)

@@ -86,12 +86,32 @@ class Config:
         return cls(**values).resolved()
 
     def resolved(self) -> Config:
-        """Fill in the derived defaults: the SQLite file and the kept secret key."""
+        """Check the ranges, then fill in the derived defaults: the SQLite file, the secret."""
+        self._check_ranges()
         instance = Path(self.instance_dir).resolve()
         url = self.database_url or f"sqlite:///{instance / 'papo.sqlite3'}"
         url = _normalise_database_url(url)
         key = self.secret_key or _instance_secret(instance)
         return replace(self, instance_dir=instance, database_url=url, secret_key=key)
+
+    def _check_ranges(self) -> None:
+        limits = {
+            "PAPO_PORT": (self.port, 1, 65535),
+            "PAPO_MAX_BODY_BYTES": (self.max_body_bytes, 1024, 64 * 1024 * 1024),
+            "PAPO_TOKEN_IDLE_MINUTES": (self.token_idle_minutes, 1, 10**7),
+            "PAPO_TOKEN_MAX_DAYS": (self.token_max_days, 1, 3650),
+            "PAPO_LOGIN_FREE_ATTEMPTS": (self.login_free_attempts, 1, 10**6),
+            "PAPO_LOGIN_MAX_LOCKOUT_SECONDS": (self.login_max_lockout_seconds, 1, 10**7),
+            "PAPO_MESSAGE_BURST": (self.message_burst, 1, 10**6),
+            "PAPO_TRUSTED_PROXIES": (self.trusted_proxies, 0, 10),
+        }
+        for name, (value, low, high) in limits.items():
+            if not low <= value <= high:
+                raise ConfigError(f"{name} must be from {low} to {high}, not {value}")
+        if not self.message_rate > 0:
+            raise ConfigError(f"PAPO_MESSAGE_RATE must be above 0, not {self.message_rate}")
+        if self.async_mode not in ("gevent", "threading"):
+            raise ConfigError(f"PAPO_ASYNC_MODE must be gevent or threading, not {self.async_mode}")
 
     @property
     def is_sqlite(self) -> bool:
