@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 from pathlib import Path
+from tkinter import ttk
 
 from .config import Prefs
 from .core import Core
 from .views import theme
+from .views.dialogs import release_variables
 from .views.main import MainWindow
 from .views.signin import SignInView
 
@@ -33,6 +35,7 @@ class App(tk.Tk):
         self.theme = theme.apply(self, self.prefs.theme)
         self.dark = tk.BooleanVar(self, self.theme == "dark")
         self.signin: SignInView | None = None
+        self.backdrop: ttk.Frame | None = None
         self.main: MainWindow | None = None
         self._pending_prefs: dict[str, str] = {}
         self._create_menu()
@@ -88,11 +91,14 @@ class App(tk.Tk):
 
     def show_signin(self, message: str = "") -> None:
         """Show the sign-in form (remembering the last server and username)."""
-        if self.main is not None:
-            self.main.destroy()
-            self.main = None
+        self._clear()
+        self.backdrop = ttk.Frame(self)
+        self.backdrop.pack(fill="both", expand=True)
         self.signin = SignInView(
-            self, server=self.prefs.server, username=self.prefs.username, on_submit=self.submit
+            self.backdrop,
+            server=self.prefs.server,
+            username=self.prefs.username,
+            on_submit=self.submit,
         )
         self.signin.place(relx=0.5, rely=0.45, anchor="center")
         if message:
@@ -101,14 +107,18 @@ class App(tk.Tk):
 
     def show_main(self) -> None:
         """Show the main window once signed in."""
-        if self.signin is not None:
-            self.signin.destroy()
-            self.signin = None
+        self._clear()
         self.main = MainWindow(self, self.core)
         self.main.pack(fill="both", expand=True)
         self.main.style(self.theme)
         self.main.render_all()
         self.main.focus_composer()
+
+    def _clear(self) -> None:
+        for screen in (self.main, self.backdrop):
+            if screen is not None:
+                screen.destroy()
+        self.main = self.signin = self.backdrop = None
 
     def submit(self, mode: str, values: dict) -> None:
         """Sign in or create an account off the Tk thread; the pump shows the outcome."""
@@ -163,3 +173,4 @@ class App(tk.Tk):
         self.core.close()
         self.update_idletasks()
         self.destroy()
+        release_variables(self)

@@ -241,7 +241,7 @@ class State:
 
     def set_rooms(self, payloads: list[dict]) -> None:
         """Replace the room list with GET /rooms."""
-        self.rooms = {r["id"]: Room.from_payload(r) for r in payloads}
+        self.rooms = {r["id"]: self._fresher(Room.from_payload(r)) for r in payloads}
         for room in self.rooms.values():
             if room.member and room.id not in self._last_ids:
                 self._held(room.id, room.last_message_id)
@@ -249,6 +249,17 @@ class State:
         if self.current_room not in self.rooms:
             self.current_room = None
         self.changed("rooms")
+
+    def _fresher(self, room: Room) -> Room:
+        """A room list fetched before the latest live messages must not undo them."""
+        held = self.rooms.get(room.id)
+        if held is not None and held.last_message_id > room.last_message_id:
+            room.unread, room.last_message_id = held.unread, held.last_message_id
+        if held is not None:
+            room.last_read_id = max(room.last_read_id, held.last_read_id)
+        if room.id == self.current_room:
+            room.unread = 0
+        return room
 
     def put_room(self, payload: dict) -> Room:
         """Add or refresh one room (created, joined, a direct conversation opened)."""

@@ -158,6 +158,19 @@ class Dialog(tk.Toplevel):
         """Close without doing anything."""
         self.destroy()
 
+    def destroy(self) -> None:
+        """Close, and let go of the Tk variables here, on the Tk thread."""
+        super().destroy()
+        release_variables(self)
+
+
+def release_variables(owner: object) -> None:
+    """Drop `owner`'s Tk variables now. Left to the cycle collector, they could be finalised on
+    a network thread, and Tcl refuses calls from other threads when no mainloop runs."""
+    for name, value in list(vars(owner).items()):
+        if isinstance(value, tk.Variable):
+            setattr(owner, name, None)
+
 
 class UserDialog(Dialog):
     """Create a user (admins), or edit one: name and age; role and state for admins."""

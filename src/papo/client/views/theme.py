@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tkinter as tk
-from tkinter import ttk
 
 import sv_ttk
 
@@ -43,7 +42,6 @@ def apply(root: tk.Tk, theme: str) -> str:
     """Use the sv-ttk theme `theme` ("light" or "dark") on `root`; return the theme used."""
     theme = theme if theme in THEMES else "light"
     sv_ttk.set_theme(theme, root)
-    root.configure(background=ttk.Style(root).lookup(".", "background"))
     return theme
 
 

@@ -1,0 +1,51 @@
+"""Accounts, signed-in APIs and bounded waits for the client tests."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Callable
+
+from papo.client.api import Api
+from papo.client.core import Core
+
+ADMIN, ADMIN_PASSWORD = "admin", "admin password 1"
+PASSWORD = "correct horse battery"
+WAIT = 15.0
+
+_numbers = itertools.count(1)
+
+
+def unique_name(prefix: str = "user") -> str:
+    """A username no other test uses."""
+    return f"{prefix}{os.getpid() % 1000}x{next(_numbers)}"
+
+
+def register(url: str, username: str | None = None, **fields) -> tuple[Api, dict]:
+    """Register an account over REST; return the signed-in Api and the user."""
+    api = Api(url)
+    username = username or unique_name()
+    body = api.register(username, fields.pop("password", PASSWORD), fields.pop("name", username))
+    return api, body["user"]
+
+
+def admin_api(url: str) -> Api:
+    """An Api signed in as the server's administrator."""
+    api = Api(url)
+    api.login(ADMIN, ADMIN_PASSWORD)
+    return api
+
+
+def wait_for(core: Core | list[Core], condition: Callable[[], object], what: str = "") -> None:
+    """Pump the core(s) until `condition()` holds; fail after a bounded wait."""
+    cores = core if isinstance(core, list) else [core]
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        for each in cores:
+            each.pump()
+        if condition():
+            return
+        time.sleep(0.01)
+    links = ", ".join(f"{c.state.me and c.state.me['username']}: {c.state.link}" for c in cores)
+    raise AssertionError(f"timed out waiting for {what or condition} ({links})")

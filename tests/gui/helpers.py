@@ -1,0 +1,58 @@
+"""Driving real windows: pump the Tk loop until a condition holds; screenshots."""
+
+from __future__ import annotations
+
+import os
+import time
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import ImageGrab
+
+WAIT = 20.0
+
+
+def pump_until(app: tk.Misc | list[tk.Misc], condition: Callable[[], object], what: str = ""):
+    """Run the Tk loop(s) with update() until `condition()` holds; fail after a bounded wait."""
+    apps = app if isinstance(app, list) else [app]
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        for each in apps:
+            each.update()
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+def settle(app: tk.Misc, seconds: float = 0.3) -> None:
+    """Let the window draw itself (for screenshots only, never for assertions)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.update()
+        time.sleep(0.01)
+
+
+def screenshot(window: tk.Misc, path: Path) -> Path:
+    """Save what `window` shows on the X display as a PNG."""
+    window.lift()
+    settle(window)
+    x, y = window.winfo_rootx(), window.winfo_rooty()
+    box = (x, y, x + window.winfo_width(), y + window.winfo_height())
+    image = ImageGrab.grab(bbox=box, xdisplay=os.environ["DISPLAY"])
+    image.save(path)
+    return path
+
+
+def sign_in(app, url: str, username: str, password: str) -> None:
+    """Fill the sign-in form, press the button, and wait for a connected main window."""
+    form = app.signin
+    for entry, text in ((form.server, url), (form.username, username), (form.password, password)):
+        entry.delete(0, "end")
+        entry.insert(0, text)
+    form.submit_button.invoke()
+    pump_until(app, lambda: app.main is not None, "the main window")
+    pump_until(app, lambda: app.core.state.link.status == "connected", "the link")
+    pump_until(app, lambda: app.core.state.current_room is not None, "a room on screen")
