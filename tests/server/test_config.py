@@ -177,7 +177,7 @@ def test_no_draft_of_the_secret_key_is_left_behind(from_env, tmp_path):
         ("PAPO_PORT", "0"),
         ("PAPO_PORT", "70000"),
         ("PAPO_MAX_BODY_BYTES", "-1"),
-        ("PAPO_TOKEN_MAX_DAYS", "0"),
+        ("PAPO_TOKEN_MAX_DAYS", "-1"),
         ("PAPO_MESSAGE_RATE", "0"),
         ("PAPO_ASYNC_MODE", "eventlet"),
     ],

@@ -6,69 +6,13 @@ from typing import Any
 
 import requests
 
+from .errors import ApiError, unreachable
+from .i18n import DEFAULT, http_tag
+
+__all__ = ["DEFAULT_SERVER", "Api", "ApiError", "normalise_url", "unreachable"]
+
 DEFAULT_SERVER = "http://127.0.0.1:5000"
 CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 15.0
-FALLBACK_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    409: "conflict",
-    413: "payload_too_large",
-    422: "validation_error",
-    429: "rate_limited",
-    503: "service_unavailable",
-}
-
-
-class ApiError(Exception):
-    """A failed request: the server's {code, message, fields}, its status and Retry-After."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        fields: dict[str, str] | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.fields = dict(fields or {})
-        self.retry_after = retry_after
-
-    @property
-    def unreachable(self) -> bool:
-        """True when no answer came back at all."""
-        return self.status == 0
-
-    def describe(self) -> str:
-        """Say what went wrong in words, with the wait and the field messages if any."""
-        text = self.message
-        if self.retry_after and str(self.retry_after) not in text:
-            text += f" Try again in {self.retry_after} s."
-        for name, problem in self.fields.items():
-            if problem not in text:
-                text += f"\n{name}: {problem}"
-        return text
-
-    @classmethod
-    def from_body(cls, status: int, body: Any, retry_after: int | None = None) -> ApiError:
-        """Build the error from {"error": {...}} (HTTP) or an ack's {"error": {...}}."""
-        error = body.get("error") if isinstance(body, dict) else None
-        if not isinstance(error, dict):
-            error = {}
-        code = str(error.get("code") or FALLBACK_CODES.get(status, "error"))
-        message = str(error.get("message") or f"The server answered {status}.")
-        fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
-        return cls(status, code, message, fields=fields, retry_after=retry_after)
-
-
-def unreachable(base_url: str, reason: str = "") -> ApiError:
-    """The error for a server that does not answer."""
-    message = f"Cannot reach the server at {base_url}: is it running, and is the address right?"
-    return ApiError(0, "unreachable", message + (f" ({reason})" if reason else ""))
 
 
 def _retry_after(response: requests.Response) -> int | None:
@@ -77,17 +21,21 @@ def _retry_after(response: requests.Response) -> int | None:
 
 
 class Api:
-    """Papo's REST API as methods; each returns the decoded JSON or raises ApiError."""
+    """Papo's REST API as methods; each returns the decoded JSON or raises ApiError.
 
-    def __init__(self, base_url: str, token: str | None = None) -> None:
+    `language` ("en", "pt_BR") goes out as Accept-Language, so the server words its errors in it.
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, language: str = DEFAULT) -> None:
         self.base_url = normalise_url(base_url)
         self.token = token
+        self.language = language
         self.http = requests.Session()
         self.http.headers["User-Agent"] = "papo-client/0.1"
 
     def clone(self) -> Api:
-        """A second client with the same server and token, for another thread."""
-        return Api(self.base_url, self.token)
+        """A second client with the same server, token and language, for another thread."""
+        return Api(self.base_url, self.token, self.language)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -95,7 +43,9 @@ class Api:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send one request; return its JSON (None for 204) or raise ApiError."""
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {"Accept-Language": http_tag(self.language)}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         try:
             response = self.http.request(
                 method,

@@ -8,8 +8,10 @@ import tkinter as tk
 from pathlib import Path
 from tkinter import ttk
 
+from . import i18n
 from .config import Prefs
 from .core import Core
+from .i18n import Lazy, _
 from .views import theme
 from .views.dialogs import release_variables
 from .views.main import MainWindow
@@ -29,11 +31,14 @@ class App(tk.Tk):
         self.core = core or Core()
         self.config_dir = config_dir
         self.prefs = Prefs.load(config_dir)
+        self.core.set_language(i18n.use(i18n.choose(self.prefs.language)))
         self.title("Papo")
         self.geometry("1120x720")
         self.minsize(760, 480)
         self.theme = theme.apply(self, self.prefs.theme)
         self.dark = tk.BooleanVar(self, self.theme == "dark")
+        self.language = tk.StringVar(self, self.prefs.language)
+        self.menubar: tk.Menu | None = None
         self.signin: SignInView | None = None
         self.backdrop: ttk.Frame | None = None
         self.main: MainWindow | None = None
@@ -46,16 +51,31 @@ class App(tk.Tk):
         self._pump_job = self.after(POLL_MS, self.pump)
 
     def _create_menu(self) -> None:
-        bar = tk.Menu(self)
-        papo = tk.Menu(bar, tearoff=False)
-        papo.add_command(label="Switch room…", accelerator="Ctrl+K", command=self._switch_room)
-        papo.add_checkbutton(label="Dark theme", variable=self.dark, command=self.toggle_theme)
+        """The menu bar, in the active language (made again when the language changes)."""
+        old, self.menubar = self.menubar, tk.Menu(self)
+        papo = tk.Menu(self.menubar, tearoff=False)
+        papo.add_command(label=_("Switch room…"), accelerator="Ctrl+K", command=self._switch_room)
+        papo.add_checkbutton(label=_("Dark theme"), variable=self.dark, command=self.toggle_theme)
+        self.language_menu = self._create_language_menu(papo)
+        papo.add_cascade(label=_("Language"), menu=self.language_menu)
         papo.add_separator()
-        papo.add_command(label="Sign out", command=self.sign_out)
-        papo.add_command(label="Quit", accelerator="Ctrl+Q", command=self.quit_app)
-        bar.add_cascade(label="Papo", menu=papo, underline=0)
-        self.configure(menu=bar)
+        papo.add_command(label=_("Sign out"), command=self.sign_out)
+        papo.add_command(label=_("Quit"), accelerator="Ctrl+Q", command=self.quit_app)
+        self.menubar.add_cascade(label="Papo", menu=papo, underline=0)
+        self.configure(menu=self.menubar)
+        if old is not None:
+            old.destroy()
         self.bind_all("<Control-q>", lambda _e: self.quit_app())
+
+    def _create_language_menu(self, parent: tk.Menu) -> tk.Menu:
+        """System language, then each language named in itself."""
+        menu = tk.Menu(parent, tearoff=False)
+        choices = [("", _("System language")), *i18n.NAMES.items()]
+        for value, label in choices:
+            menu.add_radiobutton(
+                label=label, value=value, variable=self.language, command=self.choose_language
+            )
+        return menu
 
     # --- the queue pump -----------------------------------------------------------------
 
@@ -80,7 +100,7 @@ class App(tk.Tk):
                 self.show_signin()
                 return
         if ("expired",) in changes and self.main is not None:
-            notice = self.core.state.notice
+            notice = self.core.state.said
             self.core.sign_out()
             self.show_signin(notice)
             return
@@ -89,7 +109,7 @@ class App(tk.Tk):
 
     # --- screens ------------------------------------------------------------------------
 
-    def show_signin(self, message: str = "") -> None:
+    def show_signin(self, message: str | Lazy = "") -> None:
         """Show the sign-in form (remembering the last server and username)."""
         self._clear()
         self.backdrop = ttk.Frame(self)
@@ -102,7 +122,7 @@ class App(tk.Tk):
         )
         self.signin.place(relx=0.5, rely=0.45, anchor="center")
         if message:
-            self.signin.message.configure(text=message)
+            self.signin.say(message)
         self.signin.focus_first()
 
     def show_main(self) -> None:
@@ -122,7 +142,7 @@ class App(tk.Tk):
 
     def submit(self, mode: str, values: dict) -> None:
         """Sign in or create an account off the Tk thread; the pump shows the outcome."""
-        failed = self.signin.failed if self.signin else None
+        failed = self._signin_failed
         self._pending_prefs = {"server": values["server"], "username": values["username"]}
         if mode == "register":
             fields = {k: values[k] for k in ("username", "password", "name", "age")}
@@ -130,6 +150,10 @@ class App(tk.Tk):
         else:
             server, username, password = values["server"], values["username"], values["password"]
             self.core.sign_in(server, username, password, failed=failed)
+
+    def _signin_failed(self, error) -> None:
+        if self.signin is not None:  # the form on screen now, even if rebuilt meanwhile
+            self.signin.failed(error)
 
     def _remember(self) -> None:
         self.prefs.server = self.core.state.server or self._pending_prefs.get("server", "")
@@ -156,6 +180,27 @@ class App(tk.Tk):
             self.main.style(self.theme)
         self.prefs.theme = self.theme
         self._save_prefs()
+
+    def choose_language(self) -> None:
+        """Speak the language chosen in the menu (remembered; "" follows the system)."""
+        self.set_language(self.language.get())
+
+    def set_language(self, choice: str) -> None:
+        """Speak `choice` ("en", "pt_BR", or "" for the system's) and redraw the window in it,
+        keeping the session, the connection and what is on screen."""
+        self.language.set(choice)
+        self.prefs.language = choice
+        self._save_prefs()
+        self.core.set_language(i18n.use(choice or i18n.choose()))
+        self._create_menu()
+        if self.main is not None:
+            kept = self.main.kept()
+            self.show_main()
+            self.main.restore(kept)
+        elif self.signin is not None:
+            kept = self.signin.kept()
+            self.show_signin()
+            self.signin.restore(kept)
 
     def _switch_room(self, _event: object = None) -> str:
         if self.main is not None:

@@ -1,4 +1,5 @@
-"""Preferences kept between runs: the last server, username and theme (never a password)."""
+"""Preferences kept between runs: the last server, username, theme and language (never a
+password)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Prefs:
     server: str = DEFAULT_SERVER
     username: str = ""
     theme: str = "light"
+    language: str = ""  # "en", "pt_BR", or "" to follow the system
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Prefs:

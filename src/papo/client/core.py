@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .api import Api, ApiError
+from .errors import ERROR_TEXTS, client_error
+from .i18n import DEFAULT, N_, Lazy
 from .realtime import Realtime
 from .state import CONNECTED, State
 
@@ -35,8 +37,11 @@ Failed = Callable[[ApiError], None] | None
 class Core:
     """Signs in, holds the state, and turns user intent into requests and events."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, language: str = DEFAULT
+    ) -> None:
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.language = language
         self.state = State()
         self.api: Api | None = None
         self.realtime: Realtime | None = None
@@ -96,7 +101,7 @@ class Core:
                 self.post("failed", (ticket, exc))
             except Exception as exc:
                 log.exception("unexpected error in %r", fn)
-                self.post("failed", (ticket, ApiError(0, "client_error", f"Client error: {exc}")))
+                self.post("failed", (ticket, client_error(exc)))
             else:
                 self.post("done", (ticket, result))
 
@@ -114,8 +119,8 @@ class Core:
         (failed or self.report)(error)
 
     def report(self, error: ApiError) -> None:
-        """Show an error in the status bar."""
-        self.state.say(error.describe())
+        """Show an error in the status bar (worded when shown, in the language of then)."""
+        self.state.say(Lazy(error.describe))
 
     def _on_error(self, error: ApiError) -> None:
         self.report(error)
@@ -127,15 +132,23 @@ class Core:
         """True once a sign-in succeeded and until sign-out."""
         return self.api is not None and self.state.me is not None
 
+    def set_language(self, language: str) -> None:
+        """Ask the server for `language` from now on: REST at once, Socket.IO at the next
+        (re)connect (the errors the client words itself follow at once anyway)."""
+        self.language = language
+        for api in (self.api, self.realtime and self.realtime.api):
+            if api is not None:
+                api.language = language
+
     def sign_in(self, server: str, username: str, password: str, *, failed: Failed = None):
         """Sign in over REST, then load the rooms and connect."""
-        api = Api(server)
+        api = Api(server, language=self.language)
         then = functools.partial(self._signed_in, api)
         return self.call(api.login, username, password, then=then, failed=failed)
 
     def register(self, server: str, fields: dict, *, failed: Failed = None):
         """Create an account (POST /auth/register), then carry on as after sign-in."""
-        api = Api(server)
+        api = Api(server, language=self.language)
         then = functools.partial(self._signed_in, api)
         return self.call(api.register, **fields, then=then, failed=failed)
 
@@ -180,7 +193,9 @@ class Core:
         self.worker.shutdown(wait=False, cancel_futures=True)
 
     def _on_signed_out(self, data: dict) -> None:
-        self.state.say(str(data.get("message") or "Signed out by the server."))
+        error = ApiError.from_body(401, {"error": data})
+        worded = error.message or error.code in ERROR_TEXTS
+        self.state.say(Lazy(error.describe) if worded else Lazy(N_("Signed out by the server.")))
         self.state.changed("expired")
 
     # --- the link -----------------------------------------------------------------------
@@ -344,7 +359,7 @@ class Core:
         if error.code in RETRYABLE:
             self._retry_at = self.clock() + (error.retry_after or RETRY_AFTER)
         else:
-            self.state.outgoing_failed(client_id, error.message)
+            self.state.outgoing_failed(client_id, error.describe())
 
     def edit_message(self, message_id: int, text: str) -> None:
         """Change the text of one of your messages."""
@@ -357,7 +372,7 @@ class Core:
     def _emit_checked(self, event: str, payload: dict) -> None:
         """Emit an event whose failure is worth telling the user."""
         if self.realtime is None or not self.realtime.emit(event, payload, self._ack_checked):
-            self.state.say("Not connected: try again when the link is back.")
+            self.state.say(Lazy(N_("Not connected: try again when the link is back.")))
 
     def _ack_checked(self, ack: dict) -> None:
         if not ack.get("ok"):

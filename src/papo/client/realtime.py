@@ -18,6 +18,7 @@ import socketio
 from socketio import exceptions
 
 from .api import Api, ApiError
+from .i18n import N_, Lazy, http_tag
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +85,19 @@ class Realtime:
         try:
             self.sio.connect(
                 self.api.base_url,
-                auth={"token": self.api.token},
+                auth=self.auth,
                 transports=["websocket"],
                 wait_timeout=10,
                 retry=True,
             )
         except exceptions.ConnectionError as exc:
             if not self.closing:
-                self.post("link", ("offline", 0, _reason(exc)))
+                log.warning("cannot connect to %s: %s", self.api.base_url, exc)
+                self.post("link", ("offline", 0, Lazy(N_("cannot connect"))))
+
+    def auth(self) -> dict:
+        """What the server is told at each (re)connect: the token and the language."""
+        return {"token": self.api.token, "lang": http_tag(self.api.language)}
 
     def close(self) -> None:
         """Stop reconnecting and close the connection (it says goodbye to the server)."""
@@ -117,9 +123,10 @@ class Realtime:
 
     def _on_disconnect(self, reason: str = "") -> None:
         if self.closing:
-            self.post("link", ("offline", 0, "signed out"))
+            self.post("link", ("offline", 0, Lazy(N_("signed out"))))
         elif reason == self.sio.reason.SERVER_DISCONNECT:
-            self.post("link", ("offline", 0, "the server ended this session; sign in again"))
+            ended = Lazy(N_("the server ended this session; sign in again"))
+            self.post("link", ("offline", 0, ended))
         else:
             self.post("link", ("reconnecting", 0, ""))
 
@@ -129,7 +136,8 @@ class Realtime:
         self.attempts += 1
         if isinstance(data, dict) and data.get("code") in AUTH_FAILURES:
             self._give_up()
-            self.post("link", ("offline", self.attempts, str(data.get("message", ""))))
+            error = ApiError.from_body(401, {"error": data})
+            self.post("link", ("offline", self.attempts, Lazy(error.describe)))
             self.post("signed_out", data)
         else:
             self.post("link", ("reconnecting", self.attempts, ""))
@@ -184,8 +192,3 @@ class Realtime:
         if not answer.get("ok"):
             raise ApiError.from_body(0, answer)
         return answer
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc.args[0]) if exc.args else str(exc)
-    return text or "cannot connect"

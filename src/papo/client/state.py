@@ -15,6 +15,8 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from .i18n import N_, Lazy, _
+
 TYPING_SHOWN_FOR = 4.0  # seconds a "typing" notice stays without a new one
 
 CONNECTING, CONNECTED, RECONNECTING, OFFLINE = "connecting", "connected", "reconnecting", "offline"
@@ -63,7 +65,7 @@ class Message:
     @property
     def author_name(self) -> str:
         """The author's display name."""
-        return self.author["name"] if self.author else "(deleted user)"
+        return self.author["name"] if self.author else _("(deleted user)")
 
 
 @dataclass
@@ -168,22 +170,29 @@ class Outgoing:
     attempts: int = 0
 
 
+LINK_WORDS = {
+    CONNECTING: N_("Connecting"),
+    CONNECTED: N_("Connected"),
+    RECONNECTING: N_("Reconnecting…"),
+    OFFLINE: N_("Offline"),
+}
+
+
 @dataclass
 class Link:
     """The state of the real-time connection, as the status bar shows it."""
 
     status: str = OFFLINE
     attempts: int = 0
-    reason: str = ""
+    reason: str | Lazy = ""  # a Lazy is worded when shown, in the language of then
 
     def describe(self) -> str:
         """One line for the status bar."""
-        if self.status == RECONNECTING:
-            tries = f" (attempt {self.attempts})" if self.attempts else ""
-            return f"Reconnecting{tries}…"
+        if self.status == RECONNECTING and self.attempts:
+            return _("Reconnecting (attempt %(attempt)s)…") % {"attempt": self.attempts}
         if self.status == OFFLINE and self.reason:
-            return f"Offline: {self.reason}"
-        return self.status.capitalize()
+            return _("Offline: %(reason)s") % {"reason": self.reason}
+        return _(LINK_WORDS.get(self.status, self.status))
 
 
 @dataclass
@@ -201,7 +210,7 @@ class State:
     link: Link = field(default_factory=Link)
     current_room: int | None = None
     marker: dict[int, int] = field(default_factory=dict)
-    notice: str = ""
+    said: str | Lazy = ""
     changes: set[tuple] = field(default_factory=set)
     _next_local: int = -1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -218,10 +227,16 @@ class State:
         """Record that `topic` needs redrawing."""
         self.changes.add(topic)
 
-    def say(self, notice: str) -> None:
-        """Show a one-line notice (an error or a confirmation) in the status bar."""
-        self.notice = notice
+    def say(self, notice: str | Lazy) -> None:
+        """Show a one-line notice (an error or a confirmation) in the status bar; a Lazy one
+        is worded each time it is shown, so it follows a change of language."""
+        self.said = notice
         self.changed("notice")
+
+    @property
+    def notice(self) -> str:
+        """The notice in words."""
+        return str(self.said)
 
     def log(self, room_id: int) -> RoomLog:
         """The room's message log, created empty on first use."""
@@ -457,10 +472,10 @@ class State:
         if not names:
             return ""
         if len(names) == 1:
-            return f"{names[0]} is typing…"
+            return _("%(name)s is typing…") % {"name": names[0]}
         if len(names) == 2:
-            return f"{names[0]} and {names[1]} are typing…"
-        return "Several people are typing…"
+            return _("%(name)s and %(other)s are typing…") % {"name": names[0], "other": names[1]}
+        return _("Several people are typing…")
 
     # --- the link -----------------------------------------------------------------------
 

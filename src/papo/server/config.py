@@ -98,8 +98,8 @@ class Config:
         limits = {
             "PAPO_PORT": (self.port, 1, 65535),
             "PAPO_MAX_BODY_BYTES": (self.max_body_bytes, 1024, 64 * 1024 * 1024),
-            "PAPO_TOKEN_IDLE_MINUTES": (self.token_idle_minutes, 1, 10**7),
-            "PAPO_TOKEN_MAX_DAYS": (self.token_max_days, 1, 3650),
+            "PAPO_TOKEN_IDLE_MINUTES": (self.token_idle_minutes, 0, 10**7),
+            "PAPO_TOKEN_MAX_DAYS": (self.token_max_days, 0, 3650),
             "PAPO_LOGIN_FREE_ATTEMPTS": (self.login_free_attempts, 1, 10**6),
             "PAPO_LOGIN_MAX_LOCKOUT_SECONDS": (self.login_max_lockout_seconds, 1, 10**7),
             "PAPO_MESSAGE_BURST": (self.message_burst, 1, 10**6),

@@ -9,5 +9,7 @@ class Base(DeclarativeBase):
     """Declarative base for every Papo table."""
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: responses and broadcasts are built from them right after,
+# and reloading every expired row would cost a SELECT each (one request or event, one session).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 socketio = SocketIO()

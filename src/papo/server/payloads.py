@@ -66,7 +66,8 @@ def last_ids(data: dict[str, Any]) -> dict[int, int]:
         raise invalid("last_ids", "last_ids must map room ids to message ids.")
     result: dict[int, int] = {}
     for key, last in value.items():
-        room = int(key) if isinstance(key, str) and key.isdigit() else key
+        digits = isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 10
+        room = int(key) if digits else key
         ok_room = isinstance(room, int) and 0 < room <= MAX_ID
         ok_last = isinstance(last, int) and not isinstance(last, bool) and 0 <= last <= MAX_ID
         if not (ok_room and ok_last):

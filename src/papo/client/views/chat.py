@@ -7,9 +7,10 @@ import re
 import tkinter as tk
 import webbrowser
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from tkinter import ttk
 
+from ..i18n import _, day_label, time_label
 from ..state import Message, State
 from .theme import BODY, CAPTION, STRONG, TITLE, colours
 
@@ -17,15 +18,9 @@ LINK_RE = re.compile(r"https?://[^\s<>\"']+")
 GROUP_WITHIN = timedelta(minutes=5)
 
 
-def day_label(moment: datetime, today: datetime | None = None) -> str:
-    """ "Today", "Yesterday" or "Monday 24 November 2026"."""
-    today = (today or datetime.now().astimezone()).date()
-    day = moment.date()
-    if day == today:
-        return "Today"
-    if day == today - timedelta(days=1):
-        return "Yesterday"
-    return moment.strftime("%A %d %B %Y")
+def _day(message: Message) -> date:
+    """The day of a message where the reader is."""
+    return message.created_at.astimezone().date()
 
 
 class Conversation(ttk.Frame):
@@ -103,7 +98,7 @@ class Conversation(ttk.Frame):
 
     def _heading(self, room) -> str:
         if room is None:
-            return "No room open"
+            return _("No room open")
         return f"{room.title}  —  {room.topic}" if room.topic else room.title
 
     def _fill(self, messages: list[Message], me: int | None, marker: int) -> None:
@@ -113,20 +108,20 @@ class Conversation(ttk.Frame):
         self.messages = {m.id: m for m in messages}
         self._links.clear()
         if self.more_before:
-            text.insert("end", "▲ Load older messages\n", ("older",))
+            text.insert("end", _("▲ Load older messages") + "\n", ("older",))
         previous: Message | None = None
         marked = False
         for message in messages:
-            if previous is None or message.created_at.date() != previous.created_at.date():
+            if previous is None or _day(message) != _day(previous):
                 text.insert("end", f"— {day_label(message.created_at)} —\n", ("day",))
                 previous = None
             if not marked and marker and message.id > marker and message.author_id != me:
-                text.insert("end", "──── new messages ────\n", ("marker",))
+                text.insert("end", "──── " + _("new messages") + " ────\n", ("marker",))
                 marked, previous = True, None
             self._insert(message, me, grouped=self._grouped(previous, message))
             previous = message
         if not messages:
-            text.insert("end", "No messages yet. Say hello!\n", ("muted",))
+            text.insert("end", _("No messages yet. Say hello!") + "\n", ("muted",))
         text.configure(state="disabled")
 
     @staticmethod
@@ -143,15 +138,16 @@ class Conversation(ttk.Frame):
         if not grouped:
             author = "own_author" if own else "author"
             self.text.insert("end", message.author_name, (author, *base))
-            stamp = message.created_at.astimezone().strftime("%H:%M")
-            edited = "  (edited)" if message.edited_at and not message.deleted else ""
+            stamp = time_label(message.created_at)
+            edited = "  " + _("(edited)") if message.edited_at and not message.deleted else ""
             self.text.insert("end", f"  {stamp}{edited}\n", ("time", *base))
         if message.deleted:
-            self.text.insert("end", "This message was deleted.\n", ("muted", *base))
+            self.text.insert("end", _("This message was deleted.") + "\n", ("muted", *base))
             return
         self._insert_text(message.text, base)
         if message.pending:
-            note = f"Not sent: {message.failed}" if message.failed else "Sending…"
+            failed = _("Not sent: %(reason)s") % {"reason": message.failed}
+            note = failed if message.failed else _("Sending…")
             self.text.insert("end", f"{note}\n", ("failed" if message.failed else "time", *base))
 
     def _insert_text(self, body: str, tags: tuple[str, ...]) -> None:
@@ -190,10 +186,10 @@ class Conversation(ttk.Frame):
         self.menu.delete(0, "end")
         if message is None or message.pending or message.deleted:
             return "break"
-        self.menu.add_command(label="Copy text", command=lambda: self._copy(message.text))
+        self.menu.add_command(label=_("Copy text"), command=lambda: self._copy(message.text))
         if self.is_own(message):
-            self.menu.add_command(label="Edit…", command=lambda: self.on_edit(message))
-            self.menu.add_command(label="Delete…", command=lambda: self.on_delete(message))
+            self.menu.add_command(label=_("Edit…"), command=lambda: self.on_edit(message))
+            self.menu.add_command(label=_("Delete…"), command=lambda: self.on_delete(message))
         self.menu.tk_popup(event.x_root, event.y_root)
         return "break"
 
@@ -232,7 +228,9 @@ class Composer(ttk.Frame):
         self.box = tk.Text(self, height=3, wrap="word", undo=True, font=BODY)
         self.box.configure(relief="flat", borderwidth=0, padx=8, pady=6, highlightthickness=1)
         self.box.grid(row=1, column=0, sticky="ew")
-        self.send_button = ttk.Button(self, text="Send", style="Accent.TButton", command=self.send)
+        self.send_button = ttk.Button(
+            self, text=_("Send"), style="Accent.TButton", command=self.send
+        )
         self.send_button.grid(row=1, column=1, sticky="ns", padx=(8, 0))
         self.note = ttk.Label(self, text="", font=CAPTION)
         self.note.grid(row=2, column=0, columnspan=2, sticky="w", pady=(4, 0))
@@ -263,6 +261,10 @@ class Composer(ttk.Frame):
         if text:
             self.on_send(text)
             self.box.delete("1.0", "end")
+
+    def draft(self) -> str:
+        """What is typed in the box and not sent yet."""
+        return self.box.get("1.0", "end-1c")
 
     def set_enabled(self, enabled: bool, note: str = "") -> None:
         """Turn the box on or off; `note` says why (or what happens to what you send)."""

@@ -16,14 +16,18 @@ from typing import Any
 
 from .. import validation
 from ..api import ApiError
+from ..i18n import N_, _
 
 Submit = Callable[["Dialog", dict], None]
+ROLES = {"member": N_("member"), "admin": N_("admin")}
+ERROR_COLOUR = "#c42b1c"
 
 
 class Dialog(tk.Toplevel):
-    """A modal form with an OK and a Cancel button."""
+    """A modal form with an OK and a Cancel button; `title` comes translated, `ok_text` is
+    marked with N_() and translated here."""
 
-    ok_text = "OK"
+    ok_text = N_("OK")
 
     def __init__(
         self,
@@ -59,12 +63,13 @@ class Dialog(tk.Toplevel):
         return {}
 
     def _create_buttons(self) -> None:
-        self.message = ttk.Label(self.frame, foreground="#c42b1c", wraplength=360)
+        self.message = ttk.Label(self.frame, foreground=ERROR_COLOUR, wraplength=360)
         self.message.grid(row=98, column=0, columnspan=3, sticky="w", pady=(8, 0))
         row = ttk.Frame(self.frame)
         row.grid(row=99, column=0, columnspan=3, sticky="e", pady=(12, 0))
-        self.ok_button = ttk.Button(row, text=self.ok_text, style="Accent.TButton", command=self.ok)
-        self.cancel_button = ttk.Button(row, text="Cancel", command=self.cancel)
+        ok_text = _(self.ok_text)
+        self.ok_button = ttk.Button(row, text=ok_text, style="Accent.TButton", command=self.ok)
+        self.cancel_button = ttk.Button(row, text=_("Cancel"), command=self.cancel)
         self.ok_button.pack(side="left", padx=(0, 8))
         self.cancel_button.pack(side="left")
 
@@ -86,7 +91,7 @@ class Dialog(tk.Toplevel):
         """Place a labelled field with room for its error message beside it."""
         ttk.Label(self.frame, text=label).grid(row=row, column=0, sticky="w", padx=(0, 12), pady=4)
         widget.grid(row=row, column=1, sticky="ew", pady=4)
-        error = ttk.Label(self.frame, foreground="#c42b1c", wraplength=260)
+        error = ttk.Label(self.frame, foreground=ERROR_COLOUR, wraplength=260)
         error.grid(row=row, column=2, sticky="w", padx=(12, 0))
         self.entries[name], self.errors[name] = widget, error
         return widget
@@ -177,27 +182,32 @@ class UserDialog(Dialog):
 
     def __init__(self, parent, *, user: dict | None = None, admin: bool = False, **kw) -> None:
         self.user, self.admin = user, admin
-        self.ok_text = "Save" if user else "Create"
-        title = f"Edit {user['username']}" if user else "New user"
+        self.ok_text = N_("Save") if user else N_("Create")
+        title = _("Edit %(username)s") % {"username": user["username"]} if user else _("New user")
         super().__init__(parent, title, **kw)
 
     def create_widgets(self) -> None:
         user = self.user or {}
         if self.user is None:
-            self.entry("username", "Username", 0)
-            self.entry("password", "Password", 1, show="•")
-        self.entry("name", "Name", 2, user.get("name", ""))
+            self.entry("username", _("Username"), 0)
+            self.entry("password", _("Password"), 1, show="•")
+        self.entry("name", _("Name"), 2, user.get("name", ""))
         age = user.get("age")
-        self.entry("age", "Age", 3, "" if age is None else str(age))
+        self.entry("age", _("Age"), 3, "" if age is None else str(age))
         if self.admin:
-            self.role = tk.StringVar(self, user.get("role", "member"))
-            box = ttk.Combobox(
-                self.frame, textvariable=self.role, values=("member", "admin"), state="readonly"
-            )
-            self.field("role", "Role", box, 4)
+            role = user.get("role", "member")
+            self.role = tk.StringVar(self, _(ROLES.get(role, role)))
+            names = [_(name) for name in ROLES.values()]
+            box = ttk.Combobox(self.frame, textvariable=self.role, values=names, state="readonly")
+            self.field("role", _("Role"), box, 4)
             self.active = tk.BooleanVar(self, user.get("active", True))
-            check = ttk.Checkbutton(self.frame, text="Can sign in", variable=self.active)
-            self.field("active", "Active", check, 5)
+            check = ttk.Checkbutton(self.frame, text=_("Can sign in"), variable=self.active)
+            self.field("active", _("Active"), check, 5)
+
+    def chosen_role(self) -> str:
+        """The role picked, as the server names it ("member" or "admin")."""
+        shown = self.role.get()
+        return next((key for key, name in ROLES.items() if _(name) == shown), shown)
 
     def validate(self) -> dict | None:
         checks = {
@@ -208,7 +218,7 @@ class UserDialog(Dialog):
             checks["username"] = validation.username(self.entries["username"].get())
             checks["password"] = validation.password(self.entries["password"].get())
         if self.admin:
-            checks["role"] = (self.role.get(), "")
+            checks["role"] = (self.chosen_role(), "")
             checks["active"] = (bool(self.active.get()), "")
         return self.checked(checks)
 
@@ -216,19 +226,19 @@ class UserDialog(Dialog):
 class PasswordDialog(Dialog):
     """Change your password: the current one, then the new one twice."""
 
-    ok_text = "Change password"
+    ok_text = N_("Change password")
 
     def create_widgets(self) -> None:
-        self.entry("current_password", "Current password", 0, show="•")
-        self.entry("password", "New password", 1, show="•")
-        self.entry("repeat", "Repeat new password", 2, show="•")
+        self.entry("current_password", _("Current password"), 0, show="•")
+        self.entry("password", _("New password"), 1, show="•")
+        self.entry("repeat", _("Repeat new password"), 2, show="•")
 
     def validate(self) -> dict | None:
         new, repeat = self.entries["password"].get(), self.entries["repeat"].get()
         checks = {
             "current_password": (self.entries["current_password"].get(), ""),
             "password": validation.password(new),
-            "repeat": (repeat, "" if repeat == new else "The two passwords differ."),
+            "repeat": (repeat, "" if repeat == new else _("The two passwords differ.")),
         }
         values = self.checked(checks)
         if values is not None:
@@ -239,14 +249,14 @@ class PasswordDialog(Dialog):
 class RoomDialog(Dialog):
     """Create a channel: name, topic, public or private."""
 
-    ok_text = "Create"
+    ok_text = N_("Create")
 
     def create_widgets(self) -> None:
-        self.entry("name", "Name", 0)
-        self.entry("topic", "Topic", 1)
+        self.entry("name", _("Name"), 0)
+        self.entry("topic", _("Topic"), 1)
         self.private = tk.BooleanVar(self, False)
-        check = ttk.Checkbutton(self.frame, text="Members only", variable=self.private)
-        self.field("private", "Private", check, 2)
+        check = ttk.Checkbutton(self.frame, text=_("Members only"), variable=self.private)
+        self.field("private", _("Private"), check, 2)
 
     def validate(self) -> dict | None:
         return self.checked(
@@ -261,26 +271,26 @@ class RoomDialog(Dialog):
 class EditMessageDialog(Dialog):
     """Change the text of one of your messages."""
 
-    ok_text = "Save"
+    ok_text = N_("Save")
 
     def __init__(self, parent, text: str, **kw) -> None:
         self.text = text
-        super().__init__(parent, "Edit message", **kw)
+        super().__init__(parent, _("Edit message"), **kw)
 
     def create_widgets(self) -> None:
         box = tk.Text(self.frame, width=48, height=5, wrap="word", undo=True)
         box.insert("1.0", self.text)
-        self.field("message", "Message", box, 0)
+        self.field("message", _("Message"), box, 0)
         box.bind("<Return>", lambda _e: (self.ok(), "break")[1])
         box.bind("<Shift-Return>", lambda _e: None)
 
     def validate(self) -> dict | None:
         text = self.entries["message"].get("1.0", "end").strip()
-        return self.checked({"message": (text, "" if text else "The message is empty.")})
+        return self.checked({"message": (text, "" if text else _("The message is empty."))})
 
 
 class ConfirmDialog(Dialog):
-    """Ask before doing something that cannot be undone."""
+    """Ask before doing something that cannot be undone (`ok_text` marked with N_())."""
 
     def __init__(self, parent, title: str, question: str, ok_text: str, **kw) -> None:
         self.question, self.ok_text = question, ok_text
@@ -294,13 +304,14 @@ class ChooseDialog(Dialog):
     """Pick one item from a list, filtered as you type (rooms to join, people, Ctrl+K)."""
 
     def __init__(self, parent, title: str, items: list[tuple[int, str]], **kw) -> None:
-        self.items, self.ok_text = items, "Open"
+        self.items, self.ok_text = items, N_("Open")
         super().__init__(parent, title, **kw)
 
     def create_widgets(self) -> None:
         self.query = tk.StringVar(self)
         self.query.trace_add("write", lambda *_: self.refill())
-        self.field("query", "Find", ttk.Entry(self.frame, textvariable=self.query, width=32), 0)
+        finder = ttk.Entry(self.frame, textvariable=self.query, width=32)
+        self.field("query", _("Find"), finder, 0)
         self.listing = ttk.Treeview(self.frame, show="tree", height=8, selectmode="browse")
         self.listing.grid(row=1, column=0, columnspan=3, sticky="nsew", pady=(8, 0))
         self.listing.bind("<Double-1>", self.ok)
@@ -332,6 +343,6 @@ class ChooseDialog(Dialog):
     def validate(self) -> dict | None:
         chosen = self.listing.selection()
         if not chosen:
-            self.show_error("query", "Nothing matches.")
+            self.show_error("query", _("Nothing matches."))
             return None
         return {"id": int(chosen[0])}

@@ -7,6 +7,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from ..core import Core
+from ..i18n import N_, Lazy, _
 from ..state import CONNECTED, OFFLINE, Message
 from .chat import Composer, Conversation
 from .dialogs import ChooseDialog, ConfirmDialog, Dialog, EditMessageDialog, RoomDialog
@@ -14,7 +15,7 @@ from .rooms import PeoplePanel, RoomList
 from .theme import CAPTION
 from .users import UsersView
 
-QUEUED_NOTE = "Reconnecting: what you send now goes out once the link is back."
+QUEUED_NOTE = N_("Reconnecting: what you send now goes out once the link is back.")
 
 
 class MainWindow(ttk.Frame):
@@ -28,9 +29,9 @@ class MainWindow(ttk.Frame):
         self.columnconfigure(0, weight=1)
         self.tabs = ttk.Notebook(self)
         self.tabs.grid(row=0, column=0, sticky="nsew")
-        self.tabs.add(self._create_chat(), text="Chat", underline=0)
+        self.tabs.add(self._create_chat(), text=_("Chat"), underline=0)
         self.users = UsersView(self.tabs, core)
-        self.tabs.add(self.users, text="Users", underline=0)
+        self.tabs.add(self.users, text=_("Users"), underline=0)
         self.tabs.enable_traversal()
         self.tabs.bind("<<NotebookTabChanged>>", self._tab_changed)
         self._create_status_bar()
@@ -107,21 +108,24 @@ class MainWindow(ttk.Frame):
         state = self.core.state
         self.link_label.configure(text=f"● {state.link.describe()}")
         if state.current_room is None:
-            self.composer.set_enabled(False, "Choose or join a room to write.")
+            self.composer.set_enabled(False, _("Choose or join a room to write."))
         elif state.link.status == CONNECTED:
-            self.composer.set_enabled(True, "Enter sends · Shift+Enter starts a new line")
+            self.composer.set_enabled(True, _("Enter sends · Shift+Enter starts a new line"))
         elif state.link.status == OFFLINE:
-            self.composer.set_enabled(False, f"Disconnected: {state.link.reason or 'offline'}.")
+            reason = state.link.reason or _("offline")
+            self.composer.set_enabled(False, _("Disconnected: %(reason)s.") % {"reason": reason})
         else:
-            self.composer.set_enabled(True, QUEUED_NOTE)
+            self.composer.set_enabled(True, _(QUEUED_NOTE))
 
     def _render_user(self) -> None:
         me = self.core.state.me or {}
-        role = " · admin" if me.get("role") == "admin" else ""
-        where = self.core.state.server
-        self.user_label.configure(
-            text=f"{me.get('name', '')} (@{me.get('username', '')}){role} on {where}"
-        )
+        who = {"name": me.get("name", ""), "username": me.get("username", "")}
+        who["server"] = self.core.state.server
+        if me.get("role") == "admin":
+            line = _("%(name)s (@%(username)s) · admin on %(server)s") % who
+        else:
+            line = _("%(name)s (@%(username)s) on %(server)s") % who
+        self.user_label.configure(text=line)
 
     def _tab_changed(self, _event: object) -> None:
         if self.tabs.select() == str(self.users):
@@ -153,9 +157,9 @@ class MainWindow(ttk.Frame):
         """Ask, then delete one of your messages."""
         self.dialog = ConfirmDialog(
             self,
-            "Delete message",
-            "Delete this message for everyone?",
-            "Delete",
+            _("Delete message"),
+            _("Delete this message for everyone?"),
+            N_("Delete"),
             on_done=lambda _v: self.core.delete_message(message.id),
         )
 
@@ -166,19 +170,19 @@ class MainWindow(ttk.Frame):
             self.core.create_room(**values, failed=dialog.failed)
             dialog.done(values)
 
-        self.dialog = RoomDialog(self, "New room", submit=submit)
+        self.dialog = RoomDialog(self, _("New room"), submit=submit)
 
     def join_room(self) -> None:
         """Choose a public channel to join."""
         rooms = [r for r in self.core.state.rooms.values() if not r.member]
         if not rooms:
-            self.core.state.say("You are in every public room already; create a new one.")
+            self.core.state.say(Lazy(N_("You are in every public room already; create a new one.")))
             self.render({("notice",)})
             return
         items = [(r.id, f"{r.title}  {r.topic}".strip()) for r in rooms]
         self.dialog = ChooseDialog(
             self,
-            "Join a room",
+            _("Join a room"),
             items,
             on_done=lambda v: self.core.join_room(v["id"]),
         )
@@ -187,12 +191,14 @@ class MainWindow(ttk.Frame):
         """Choose a person to talk to privately."""
 
         def chosen(page: dict) -> None:
+            if not self.winfo_exists():  # answered after a language switch
+                return
             me = self.core.state.my_id
             items = [
                 (u["id"], f"{u['name']} (@{u['username']})") for u in page["items"] if u["id"] != me
             ]
             self.dialog = ChooseDialog(
-                self, "Message someone", items, on_done=lambda v: self.core.open_direct(v["id"])
+                self, _("Message someone"), items, on_done=lambda v: self.core.open_direct(v["id"])
             )
 
         self.core.call(self.core.api.users, "", 1, 100, then=chosen)
@@ -202,10 +208,24 @@ class MainWindow(ttk.Frame):
         items = [(r.id, r.title) for r in self.core.state.member_rooms()]
         self.tabs.select(0)
         self.dialog = ChooseDialog(
-            self, "Switch room", items, on_done=lambda v: self.core.open_room(v["id"])
+            self, _("Switch room"), items, on_done=lambda v: self.core.open_room(v["id"])
         )
         return "break"
 
     def focus_composer(self) -> None:
         """Put the cursor in the message box."""
         self.composer.box.focus_set()
+
+    # --- a change of language -----------------------------------------------------------
+
+    def kept(self) -> dict:
+        """What is on screen and not in the state: the tab, the draft, the Users tab."""
+        tab = self.tabs.index(self.tabs.select())
+        return {"tab": tab, "draft": self.composer.draft(), "users": self.users.kept()}
+
+    def restore(self, kept: dict) -> None:
+        """Put back what `kept()` returned, in a window rebuilt in another language."""
+        self.users.restore(kept["users"])
+        self.tabs.select(kept["tab"])
+        if str(self.composer.box.cget("state")) == "normal":
+            self.composer.box.insert("1.0", kept["draft"])

@@ -6,6 +6,7 @@ import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
 
+from ..i18n import _, number
 from ..state import State
 from .theme import CAPTION, STRONG
 
@@ -26,20 +27,21 @@ class RoomList(ttk.Frame):
         self.on_open = on_open
         self.rowconfigure(1, weight=1)
         self.columnconfigure(0, weight=1)
-        ttk.Label(self, text="Rooms", font=STRONG).grid(row=0, column=0, sticky="w", pady=(0, 6))
+        self.heading = ttk.Label(self, text=_("Rooms"), font=STRONG)
+        self.heading.grid(row=0, column=0, sticky="w", pady=(0, 6))
         self.tree = ttk.Treeview(self, show="tree", selectmode="browse", columns=("unread",))
         self.tree.column("#0", width=150, stretch=True)
         self.tree.column("unread", width=36, anchor="e", stretch=False)
         self.tree.grid(row=1, column=0, sticky="nsew")
-        self.tree.insert("", "end", iid="channels", text="Channels", open=True)
-        self.tree.insert("", "end", iid="direct", text="Direct messages", open=True)
+        self.tree.insert("", "end", iid="channels", text=_("Channels"), open=True)
+        self.tree.insert("", "end", iid="direct", text=_("Direct messages"), open=True)
         self.tree.tag_configure("unread", font=STRONG)
         self.tree.bind("<<TreeviewSelect>>", self._selected)
         buttons = ttk.Frame(self)
         buttons.grid(row=2, column=0, sticky="ew", pady=(8, 0))
-        self.new_button = ttk.Button(buttons, text="New room", command=on_new_room)
-        self.join_button = ttk.Button(buttons, text="Join…", command=on_join)
-        self.direct_button = ttk.Button(buttons, text="Message…", command=on_direct)
+        self.new_button = ttk.Button(buttons, text=_("New room"), command=on_new_room)
+        self.join_button = ttk.Button(buttons, text=_("Join…"), command=on_join)
+        self.direct_button = ttk.Button(buttons, text=_("Message…"), command=on_direct)
         for column, button in enumerate((self.new_button, self.join_button, self.direct_button)):
             button.grid(row=0, column=column, sticky="ew", padx=(0 if column == 0 else 4, 0))
             buttons.columnconfigure(column, weight=1)
@@ -82,7 +84,7 @@ class PeoplePanel(ttk.Frame):
         super().__init__(parent, padding=(4, 8, 8, 8))
         self.rowconfigure(1, weight=1)
         self.columnconfigure(0, weight=1)
-        self.title = ttk.Label(self, text="People", font=STRONG)
+        self.title = ttk.Label(self, text=_("People"), font=STRONG)
         self.title.grid(row=0, column=0, sticky="w", pady=(0, 6))
         self.tree = ttk.Treeview(self, show="tree", selectmode="none")
         self.tree.column("#0", width=160)
@@ -99,19 +101,27 @@ class PeoplePanel(ttk.Frame):
         for member in ordered:
             online = member["id"] in state.online
             mark = "●" if online else "○"
-            role = " (admin)" if member.get("role") == "admin" else ""
-            you = " — you" if member["id"] == state.my_id else ""
             self.tree.insert(
                 "",
                 "end",
                 iid=str(member["id"]),
-                text=f"{mark}  {member['name']}{role}{you}",
+                text=f"{mark}  {person(member, you=member['id'] == state.my_id)}",
                 tags=() if online else ("offline",),
             )
         here = sum(1 for m in members if m["id"] in state.online)
-        self.title.configure(text=f"People ({len(members)})")
-        self.note.configure(text=f"{here} online" if members else "")
+        self.title.configure(text=_("People (%(count)s)") % {"count": number(len(members))})
+        self.note.configure(text=_("%(count)s online") % {"count": number(here)} if members else "")
 
     def names(self) -> list[str]:
         """The lines shown, for tests."""
         return [self.tree.item(iid, "text") for iid in self.tree.get_children()]
+
+
+def person(member: dict, *, you: bool) -> str:
+    """ "Ana (admin) — you": a member's name with their role and whether it is you."""
+    admin = member.get("role") == "admin"
+    if admin and you:
+        return _("%(name)s (admin) — you") % member
+    if admin:
+        return _("%(name)s (admin)") % member
+    return _("%(name)s — you") % member if you else member["name"]

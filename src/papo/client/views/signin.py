@@ -8,9 +8,12 @@ from tkinter import ttk
 
 from .. import validation
 from ..api import ApiError
+from ..i18n import N_, Lazy, _
 from .theme import CAPTION, TITLE
 
 Intent = Callable[[str, dict], None]  # ("sign_in" | "register", values)
+FIELDS = ("server", "username", "password", "name", "age")
+ERROR_COLOUR = "#c42b1c"
 
 
 class SignInView(ttk.Frame):
@@ -20,20 +23,22 @@ class SignInView(ttk.Frame):
         super().__init__(parent, padding=32)
         self.on_submit = on_submit
         self.registering = False
+        self.said: str | Lazy = ""
+        self.said_error = True
         self.columnconfigure(1, weight=1)
         self.create_widgets(server, username)
         self.show_mode()
 
     def create_widgets(self, server: str, username: str) -> None:
         """The fields, the message line and the two buttons."""
-        self.heading = ttk.Label(self, text="Sign in to Papo", font=TITLE)
+        self.heading = ttk.Label(self, text=_("Sign in to Papo"), font=TITLE)
         self.heading.grid(row=0, column=0, columnspan=3, sticky="w", pady=(0, 16))
-        self.server = self._entry("Server", 1, server)
-        self.username = self._entry("Username", 2, username)
-        self.password = self._entry("Password", 3, "", show="•")
-        self.name = self._entry("Your name", 4, "")
-        self.age = self._entry("Age (optional)", 5, "")
-        self.message = ttk.Label(self, foreground="#c42b1c", wraplength=420, justify="left")
+        self.server = self._entry(_("Server"), 1, server)
+        self.username = self._entry(_("Username"), 2, username)
+        self.password = self._entry(_("Password"), 3, "", show="•")
+        self.name = self._entry(_("Your name"), 4, "")
+        self.age = self._entry(_("Age (optional)"), 5, "")
+        self.message = ttk.Label(self, foreground=ERROR_COLOUR, wraplength=420, justify="left")
         self.message.grid(row=6, column=0, columnspan=3, sticky="w", pady=(8, 0))
         row = ttk.Frame(self)
         row.grid(row=7, column=0, columnspan=3, sticky="ew", pady=(16, 0))
@@ -41,7 +46,7 @@ class SignInView(ttk.Frame):
         self.submit_button.pack(side="left")
         self.switch_button = ttk.Button(row, command=self.toggle_mode)
         self.switch_button.pack(side="right")
-        hint = "The password is never stored; the server and username are remembered."
+        hint = _("The password is never stored; the server and username are remembered.")
         ttk.Label(self, text=hint, font=CAPTION).grid(row=8, column=0, columnspan=3, sticky="w")
         for widget in (self.server, self.username, self.password, self.name, self.age):
             widget.bind("<Return>", self.submit)
@@ -52,7 +57,7 @@ class SignInView(ttk.Frame):
         entry = ttk.Entry(self, width=36, **options)
         entry.insert(0, value)
         entry.grid(row=row, column=1, sticky="ew", pady=4)
-        error = ttk.Label(self, foreground="#c42b1c", wraplength=240)
+        error = ttk.Label(self, foreground=ERROR_COLOUR, wraplength=240)
         error.grid(row=row, column=2, sticky="w", padx=(12, 0))
         entry.caption, entry.error = caption, error
         return entry
@@ -76,13 +81,13 @@ class SignInView(ttk.Frame):
             for widget in (entry.caption, entry, entry.error):
                 (widget.grid if self.registering else widget.grid_remove)()
         if self.registering:
-            self.heading.configure(text="Create a Papo account")
-            self.submit_button.configure(text="Create account")
-            self.switch_button.configure(text="I have an account")
+            self.heading.configure(text=_("Create a Papo account"))
+            self.submit_button.configure(text=_("Create account"))
+            self.switch_button.configure(text=_("I have an account"))
         else:
-            self.heading.configure(text="Sign in to Papo")
-            self.submit_button.configure(text="Sign in")
-            self.switch_button.configure(text="Create account…")
+            self.heading.configure(text=_("Sign in to Papo"))
+            self.submit_button.configure(text=_("Sign in"))
+            self.switch_button.configure(text=_("Create account…"))
         self.clear()
 
     # --- submitting ---------------------------------------------------------------------
@@ -94,7 +99,7 @@ class SignInView(ttk.Frame):
             "username": self.username.get().strip(),
             "password": self.password.get(),
         }
-        problems = {k: "Required." for k, v in values.items() if not v}
+        problems = {k: _("Required.") for k, v in values.items() if not v}
         if self.registering:
             checks = {
                 "username": validation.username(values["username"]),
@@ -117,7 +122,7 @@ class SignInView(ttk.Frame):
         if values is None:
             return
         self.set_busy(True)
-        self.message.configure(text="Connecting…", foreground="")
+        self.say(Lazy(N_("Connecting…")), error=False)
         self.on_submit("register" if self.registering else "sign_in", values)
 
     @property
@@ -133,9 +138,14 @@ class SignInView(ttk.Frame):
     def failed(self, error: ApiError) -> None:
         """Show why signing in or up did not work."""
         self.set_busy(False)
-        self.message.configure(text=error.describe(), foreground="#c42b1c")
+        self.say(Lazy(error.describe))
         for name, problem in error.fields.items():
             self.show_field_error(name, problem)
+
+    def say(self, notice: str | Lazy, *, error: bool = True) -> None:
+        """Show a message under the form (a Lazy one is worded again after a language switch)."""
+        self.said, self.said_error = notice, error
+        self.message.configure(text=str(notice), foreground=ERROR_COLOUR if error else "")
 
     def show_field_error(self, name: str, problem: str) -> None:
         """Show `problem` next to field `name`."""
@@ -145,6 +155,26 @@ class SignInView(ttk.Frame):
 
     def clear(self) -> None:
         """Remove every message."""
+        self.said = ""
         self.message.configure(text="")
         for entry in (self.server, self.username, self.password, self.name, self.age):
             entry.error.configure(text="")
+
+    # --- a change of language -----------------------------------------------------------
+
+    def kept(self) -> dict:
+        """What was typed and shown, for a form rebuilt in another language."""
+        texts = {name: getattr(self, name).get() for name in FIELDS}
+        said = {"notice": self.said, "error": self.said_error}
+        return {"texts": texts, "registering": self.registering, "busy": self.busy, **said}
+
+    def restore(self, kept: dict) -> None:
+        """Put back what `kept()` returned (the messages are worded again)."""
+        for name, text in kept["texts"].items():
+            entry = getattr(self, name)
+            entry.delete(0, "end")
+            entry.insert(0, text)
+        if kept["registering"] != self.registering:
+            self.toggle_mode()
+        self.set_busy(kept["busy"])
+        self.say(kept["notice"], error=kept["error"])

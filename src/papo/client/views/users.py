@@ -7,19 +7,22 @@ from tkinter import ttk
 
 from ..api import ApiError
 from ..core import Core
-from .dialogs import ConfirmDialog, Dialog, PasswordDialog, UserDialog
+from ..i18n import N_, Lazy, _, ngettext, number
+from .dialogs import ROLES, ConfirmDialog, Dialog, PasswordDialog, UserDialog
 from .theme import CAPTION
 
 COLUMNS = (
-    ("id", "Id", 60),
-    ("username", "Username", 160),
-    ("name", "Name", 220),
-    ("age", "Age", 60),
-    ("role", "Role", 90),
-    ("active", "Active", 70),
+    ("id", N_("Id"), 60),
+    ("username", N_("Username"), 160),
+    ("name", N_("Name"), 220),
+    ("age", N_("Age"), 60),
+    ("role", N_("Role"), 90),
+    ("active", N_("Active"), 70),
 )
 PER_PAGE = 25
-ADMIN_NOTE = "Only admins may create, edit or delete other users. You can edit your own profile."
+ADMIN_NOTE = N_(
+    "Only admins may create, edit or delete other users. You can edit your own profile."
+)
 
 
 class UsersView(ttk.Frame):
@@ -29,6 +32,7 @@ class UsersView(ttk.Frame):
         super().__init__(parent, padding=12)
         self.core = core
         self.page, self.pages, self.items = 1, 1, []
+        self.body: dict | None = None  # the last page received
         self.sort_key, self.sort_reverse = "id", False
         self.dialog: Dialog | None = None
         self.rowconfigure(1, weight=1)
@@ -39,17 +43,17 @@ class UsersView(ttk.Frame):
         """Search bar, table with scrollbar, paging row, action buttons."""
         bar = ttk.Frame(self)
         bar.grid(row=0, column=0, columnspan=2, sticky="ew", pady=(0, 8))
-        ttk.Label(bar, text="Search").pack(side="left", padx=(0, 8))
+        ttk.Label(bar, text=_("Search")).pack(side="left", padx=(0, 8))
         self.query = ttk.Entry(bar, width=30)
         self.query.pack(side="left")
         self.query.bind("<Return>", lambda _e: self.search())
-        self.search_button = ttk.Button(bar, text="Search", command=self.search)
+        self.search_button = ttk.Button(bar, text=_("Search"), command=self.search)
         self.search_button.pack(side="left", padx=(8, 0))
         self.tree = ttk.Treeview(
             self, columns=[c[0] for c in COLUMNS], show="headings", selectmode="browse"
         )
         for key, heading, width in COLUMNS:
-            self.tree.heading(key, text=heading, command=lambda k=key: self.sort_by(k))
+            self.tree.heading(key, text=_(heading), command=lambda k=key: self.sort_by(k))
             self.tree.column(key, width=width, anchor="w", stretch=key == "name")
         scroll = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
@@ -65,8 +69,8 @@ class UsersView(ttk.Frame):
     def _create_paging(self) -> None:
         row = ttk.Frame(self)
         row.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(8, 0))
-        self.prev_button = ttk.Button(row, text="◀ Previous", command=lambda: self.go(-1))
-        self.next_button = ttk.Button(row, text="Next ▶", command=lambda: self.go(1))
+        self.prev_button = ttk.Button(row, text=_("◀ Previous"), command=lambda: self.go(-1))
+        self.next_button = ttk.Button(row, text=_("Next ▶"), command=lambda: self.go(1))
         self.page_label = ttk.Label(row, text="")
         self.prev_button.pack(side="left")
         self.page_label.pack(side="left", padx=12)
@@ -75,11 +79,11 @@ class UsersView(ttk.Frame):
     def _create_actions(self) -> None:
         row = ttk.Frame(self)
         row.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(8, 0))
-        self.new_button = ttk.Button(row, text="New user…", command=self.create)
-        self.edit_button = ttk.Button(row, text="Edit…", command=self.edit)
-        self.delete_button = ttk.Button(row, text="Delete…", command=self.delete)
-        self.profile_button = ttk.Button(row, text="My profile…", command=self.edit_me)
-        self.password_button = ttk.Button(row, text="Change password…", command=self.password)
+        self.new_button = ttk.Button(row, text=_("New user…"), command=self.create)
+        self.edit_button = ttk.Button(row, text=_("Edit…"), command=self.edit)
+        self.delete_button = ttk.Button(row, text=_("Delete…"), command=self.delete)
+        self.profile_button = ttk.Button(row, text=_("My profile…"), command=self.edit_me)
+        self.password_button = ttk.Button(row, text=_("Change password…"), command=self.password)
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.pack(side="left", padx=(0, 8))
         self.password_button.pack(side="right")
@@ -111,12 +115,14 @@ class UsersView(ttk.Frame):
         self.new_button.state(["!disabled"] if self.admin else ["disabled"])
         self.edit_button.state(["!disabled"] if user and (self.admin or mine) else ["disabled"])
         self.delete_button.state(["!disabled"] if user and self.admin else ["disabled"])
-        self.note.configure(text="" if self.admin else ADMIN_NOTE)
+        self.note.configure(text="" if self.admin else _(ADMIN_NOTE))
 
     # --- loading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Load the current page."""
+        if not self.winfo_exists():  # a request answered after a language switch
+            return
         self.update_buttons()
         self.core.call(
             self.core.api.users,
@@ -139,12 +145,12 @@ class UsersView(ttk.Frame):
 
     def show_page(self, body: dict) -> None:
         """Render one page from GET /users."""
-        self.items = body["items"]
+        if not self.winfo_exists():
+            return
+        self.body, self.items = body, body["items"]
         paging = body["pagination"]
         self.pages = max(1, paging["pages"])
-        self.page_label.configure(
-            text=f"Page {paging['page']} of {self.pages} · {paging['total']} users"
-        )
+        self.page_label.configure(text=page_line(paging["page"], self.pages, paging["total"]))
         self.prev_button.state(["!disabled"] if self.page > 1 else ["disabled"])
         self.next_button.state(["!disabled"] if self.page < self.pages else ["disabled"])
         self._fill()
@@ -165,15 +171,11 @@ class UsersView(ttk.Frame):
             return (value is None, str(value).lower() if isinstance(value, str) else value or 0)
 
         for user in sorted(self.items, key=order, reverse=self.sort_reverse):
-            values = [user.get(k) for k, _h, _w in COLUMNS]
-            values = [
-                "" if v is None else ("yes" if v is True else "no" if v is False else v)
-                for v in values
-            ]
+            values = [cell(k, user.get(k)) for k, _h, _w in COLUMNS]
             self.tree.insert("", "end", iid=str(user["id"]), values=values)
         for key_, heading, _w in COLUMNS:
             arrow = (" ▼" if self.sort_reverse else " ▲") if key_ == key else ""
-            self.tree.heading(key_, text=heading + arrow)
+            self.tree.heading(key_, text=_(heading) + arrow)
         if chosen and self.tree.exists(chosen[0]):
             self.tree.selection_set(chosen[0])
         self.update_buttons()
@@ -228,9 +230,9 @@ class UsersView(ttk.Frame):
         submit = self._submit(self.core.api.update_user, self.me["id"])
         self.dialog = PasswordDialog(
             self,
-            "Change password",
+            _("Change password"),
             submit=submit,
-            on_done=lambda _r: self.core.state.say("Your password was changed."),
+            on_done=lambda _r: self.core.state.say(Lazy(N_("Your password was changed."))),
         )
 
     def delete(self) -> None:
@@ -238,7 +240,7 @@ class UsersView(ttk.Frame):
         user = self.selected()
         if user is None or not self.admin:
             return
-        question = f"Delete {user['name']} ({user['username']})? This cannot be undone."
+        question = _("Delete %(name)s (%(username)s)? This cannot be undone.") % user
 
         def submit(dialog: Dialog, _values: dict) -> None:
             self.core.call(
@@ -248,8 +250,43 @@ class UsersView(ttk.Frame):
                 failed=dialog.failed,
             )
 
-        self.dialog = ConfirmDialog(self, "Delete user", question, "Delete", submit=submit)
+        self.dialog = ConfirmDialog(self, _("Delete user"), question, N_("Delete"), submit=submit)
 
     def failed(self, error: ApiError) -> None:
         """Show a failure that belongs to no dialog."""
         self.core.report(error)
+
+    # --- a change of language -----------------------------------------------------------
+
+    def kept(self) -> dict:
+        """The search, page, sort and rows, for a tab rebuilt in another language."""
+        names = ("page", "sort_key", "sort_reverse", "body")
+        return {"query": self.query.get(), **{name: getattr(self, name) for name in names}}
+
+    def restore(self, kept: dict) -> None:
+        """Put back what `kept()` returned and draw the page held."""
+        self.query.insert(0, kept["query"])
+        self.page, self.sort_key, self.sort_reverse = kept["page"], kept["sort_key"], kept["sort_reverse"]
+        if kept["body"] is not None:
+            self.show_page(kept["body"])
+
+
+def cell(key: str, value: object) -> object:
+    """A value as the table shows it: yes/no, the role's name, blank for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "role" and value in ROLES:
+        return _(ROLES[value])
+    return value
+
+
+def page_line(page: int, pages: int, total: int) -> str:
+    """ "Page 1 of 3 · 52 users"."""
+    line = ngettext(
+        "Page %(page)s of %(pages)s · %(count)s user",
+        "Page %(page)s of %(pages)s · %(count)s users",
+        total,
+    )
+    return line % {"page": number(page), "pages": number(pages), "count": number(total)}

@@ -209,9 +209,9 @@ def history(room_id: int, query: dict):
 def post_message(room_id: int, data: dict):
     """Post a message (as `send_message` does); a repeated client_id returns the first."""
     user = current_user()
-    room = rooms.get_visible(room_id, user)
+    room = rooms.find_for_writing(room_id, user.id)
     text = messages.clean_text(data["message"])
     message, _created = messages.post(
-        author=user, room=room, text=text, client_id=data.get("client_id")
+        author=messages.person(user), room=room, text=text, client_id=data.get("client_id")
     )
-    return messages.public(message, room)
+    return messages.public(message, message.room)

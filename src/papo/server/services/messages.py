@@ -38,41 +38,49 @@ def _invalid(field: str, message: str) -> ApiError:
 
 
 def post(
-    *, author: User, room: Room, text: str, client_id: str | None = None
+    *, author: dict, room: Room, text: str, client_id: str | None = None
 ) -> tuple[Message, bool]:
-    """Store a message and broadcast it after commit; a repeated client_id returns the first."""
-    if not rooms.is_member(room.id, author.id):
-        raise ApiError(403, "not_a_member", "Join this room before writing in it.")
-    if client_id is not None:
-        earlier = _by_client_id(author.id, client_id)
-        if earlier is not None:
-            return earlier, False
+    """Store a message by `author` ({id, username, name}, a member: see
+    rooms.find_for_writing) and broadcast it after commit; a repeated client_id returns the
+    first message instead, and broadcasts nothing."""
     try:
         message = _insert(author, room, text, client_id)
         db.session.commit()
-    except IntegrityError:  # the same client_id raced in from another connection
+    except IntegrityError:  # this client_id was used before (or races in right now)
         db.session.rollback()
-        earlier = _by_client_id(author.id, client_id) if client_id else None
+        earlier = _by_client_id(author["id"], client_id) if client_id else None
         if earlier is None:
             raise
         return earlier, False
     return message, True
 
 
-def _insert(author: User, room: Room, text: str, client_id: str | None) -> Message:
+def _insert(author: dict, room: Room, text: str, client_id: str | None) -> Message:
     # Bumping the room's counter row-locks it: in one room, ids are handed out and committed
     # in the same order, so "everything after id N" never skips a message committed later.
     seq = db.session.execute(
         update(Room)
         .where(Room.id == room.id)
         .values(last_seq=Room.last_seq + 1)
-        .returning(Room.last_seq)
+        .returning(Room.last_seq),
+        execution_options={"synchronize_session": False},
     ).scalar_one()
-    message = Message(room_id=room.id, seq=seq, author=author, body=text, client_id=client_id)
+    message = Message(
+        room_id=room.id,
+        seq=seq,
+        author_id=author["id"],
+        body=text,
+        client_id=client_id,
+        created_at=utcnow(),
+        deleted=False,
+    )
     db.session.add(message)
     db.session.flush()
-    db.session.execute(update(Room).where(Room.id == room.id).values(last_message_id=message.id))
-    realtime.broadcast("receive_message", public(message, room), room.id)
+    db.session.execute(
+        update(Room).where(Room.id == room.id).values(last_message_id=message.id),
+        execution_options={"synchronize_session": False},
+    )
+    realtime.broadcast("receive_message", public(message, room, author), room.id)
     return message
 
 
@@ -119,8 +127,10 @@ def remove(*, actor: User, message_id: int) -> Message:
 def history(
     *, room: Room, before: int | None = None, after: int | None = None, limit: int = 50
 ) -> list[Message]:
-    """Return messages of the room: newest first before an id, oldest first after one."""
-    limit = max(1, min(limit, HISTORY_MAX))
+    """Return messages of the room: newest first before an id, oldest first after one.
+
+    The REST schema bounds `limit` to HISTORY_MAX; `resume` asks for more at once."""
+    limit = max(1, limit)
     query = select(Message).where(Message.room_id == room.id)
     if after is not None:
         query = query.where(Message.id > after).order_by(Message.id.asc())
@@ -131,17 +141,16 @@ def history(
     return list(db.session.scalars(query.limit(limit)))
 
 
-def public(message: Message, room: Room) -> dict:
-    """The message as clients receive it."""
-    author = message.author
+def public(message: Message, room: Room, author: dict | None = None) -> dict:
+    """The message as clients receive it (`author` spares loading the author's row)."""
+    if author is None and message.author is not None:
+        author = person(message.author)
     return {
         "id": message.id,
         "room": room.id,
         "room_name": room.name,
         "seq": message.seq,
-        "author": {"id": author.id, "username": author.username, "name": author.name}
-        if author
-        else None,
+        "author": author,
         "message": message.body,
         "created_at": _iso(message.created_at),
         "edited_at": _iso(message.edited_at),
@@ -152,3 +161,8 @@ def public(message: Message, room: Room) -> dict:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def person(user: User) -> dict:
+    """A user as shown beside their messages."""
+    return {"id": user.id, "username": user.username, "name": user.name}

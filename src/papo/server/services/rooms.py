@@ -64,6 +64,29 @@ def find_visible(ref: int | str, user: User) -> Room:
     return room
 
 
+def find_for_writing(ref: int | str, user_id: int) -> Room:
+    """The room (by id or name) if the user may write in it, in one query."""
+    if isinstance(ref, int):
+        where, missing = (
+            Room.id == ref,
+            ApiError(404, "room_not_found", "There is no room with id %(id)s.", id=ref),
+        )
+    else:
+        where, missing = (
+            Room.name == ref.strip().lower(),
+            ApiError(404, "room_not_found", "There is no room named '%(name)s'.", name=ref),
+        )
+    mine = (Membership.room_id == Room.id) & (Membership.user_id == user_id)
+    row = db.session.execute(
+        select(Room, Membership.user_id).outerjoin(Membership, mine).where(where)
+    ).first()
+    if row is None or (row[0].private and row[1] is None):
+        raise missing
+    if row[1] is None:
+        raise ApiError(403, "not_a_member", "Join this room before writing in it.")
+    return row[0]
+
+
 def list_visible(user: User) -> list[tuple[Room, Membership | None]]:
     """Return the rooms `user` can see, each with the user's membership if any."""
     query = (
