@@ -10,13 +10,19 @@ import sys
 def main() -> None:
     """Open the client window and run until it is closed."""
     logging.basicConfig(level=os.environ.get("PAPO_CLIENT_LOG_LEVEL", "WARNING"))
+    from . import i18n
+    from .config import Prefs
+
+    i18n.use(i18n.choose(Prefs.load().language))
     try:
         from .app import App
 
         app = App()
     except Exception as exc:  # no display, no Tk: say so in words
         if type(exc).__name__ == "TclError":
-            sys.exit(f"Papo's client needs a graphical display: {exc}")
+            sys.exit(
+                i18n._("Papo's client needs a graphical display: %(problem)s") % {"problem": exc}
+            )
         raise
     app.mainloop()
 

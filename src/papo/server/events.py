@@ -73,6 +73,14 @@ def _user(conn: Conn) -> User:
     return user
 
 
+class Refused(ConnectionRefusedError):
+    """A refused connection whose connect_error data is exactly {code, message}."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__()
+        self.error_args = body
+
+
 @socketio.on("connect")
 def connect(auth: Any = None) -> None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
@@ -83,12 +91,12 @@ def connect(auth: Any = None) -> None:
         room_ids = rooms.room_ids_of(session.user_id)
     except ApiError as exc:
         db.session.rollback()
-        raise ConnectionRefusedError(exc.body(lang)) from None
+        raise Refused(exc.body(lang)) from None
     except OperationalError:
         db.session.rollback()
         log.error("database unavailable during connect")
         down = ApiError(503, "service_unavailable", "The database is unavailable.")
-        raise ConnectionRefusedError(down.body(lang)) from None
+        raise Refused(down.body(lang)) from None
     user = session.user
     conn = _new_conn(user, session, lang)
     join_room(user_key(user.id))

@@ -266,7 +266,11 @@ class UsersView(ttk.Frame):
     def restore(self, kept: dict) -> None:
         """Put back what `kept()` returned and draw the page held."""
         self.query.insert(0, kept["query"])
-        self.page, self.sort_key, self.sort_reverse = kept["page"], kept["sort_key"], kept["sort_reverse"]
+        self.page, self.sort_key, self.sort_reverse = (
+            kept["page"],
+            kept["sort_key"],
+            kept["sort_reverse"],
+        )
         if kept["body"] is not None:
             self.show_page(kept["body"])
 

@@ -1,7 +1,7 @@
 """Rooms, their members, direct conversations and message history."""
 
 from apiflask import APIBlueprint
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..live import hub
@@ -33,17 +33,21 @@ def room_view(room: Room, user: User, membership: Membership | None = None) -> d
         member=membership is not None,
         last_message_id=room.last_message_id,
         last_read_id=last_read,
-        unread=_unread(room, last_read) if membership else 0,
+        unread=_unread(room, last_read, user.id) if membership else 0,
         peer=_peer(room, user) if room.is_direct else None,
     )
     return view
 
 
-def _unread(room: Room, last_read: int) -> int:
+def _unread(room: Room, last_read: int, reader_id: int) -> int:
+    """Messages after the last one read, not counting the reader's own."""
     if last_read >= room.last_message_id:
         return 0
     query = select(func.count(Message.id)).where(
-        Message.room_id == room.id, Message.id > last_read, Message.deleted.is_(False)
+        Message.room_id == room.id,
+        Message.id > last_read,
+        Message.deleted.is_(False),
+        or_(Message.author_id.is_(None), Message.author_id != reader_id),
     )
     return db.session.scalar(query) or 0
 

@@ -132,6 +132,8 @@ def create_room(*, creator: User, name: str, topic: str = "", private: bool = Fa
 def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
     """Rename, re-topic or change the privacy of a channel (creator or admin)."""
     _require_manager(room, actor)
+    if room.is_direct:
+        raise ApiError(409, "direct_is_fixed", "A direct conversation keeps its two people.")
     if room.name == GENERAL and ("name" in changes or changes.get("private")):
         raise ApiError(
             409, "general_is_fixed", "The room 'general' keeps its name and stays public."
@@ -212,6 +214,7 @@ def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
     key = f"{low}:{high}"
     room = db.session.scalar(select(Room).where(Room.direct_key == key))
     if room is not None:
+        _add_member(room, user)  # back in, after having left it
         return room, False
     room = Room(name=f"dm:{key}", private=True, kind="direct", direct_key=key, created_by=user.id)
     db.session.add(room)
