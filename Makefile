@@ -33,10 +33,16 @@ install: $(VENV)/.synced $(MO_FILES)
 	$(VENV)/bin/pybabel -q compile -i $< -o $@
 
 # Extract the messages from the code and merge them into every catalog (then translate).
+# Two domains: `papo` for the server (src/papo/server), `papo_client` for the desktop client
+# (src/papo/client, Babel's default keywords: _, gettext, ngettext, N_ …).
 i18n: install
 	$(VENV)/bin/pybabel -q extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location \
 		--omit-header --sort-output -o $(LOCALES)/papo.pot src/papo/server
 	$(VENV)/bin/pybabel -q update -i $(LOCALES)/papo.pot -d $(LOCALES) -D papo \
+		--no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --add-comments=Translators: --no-location \
+		--omit-header --sort-output -o $(LOCALES)/papo_client.pot src/papo/client
+	$(VENV)/bin/pybabel -q update -i $(LOCALES)/papo_client.pot -d $(LOCALES) -D papo_client \
 		--no-fuzzy-matching --ignore-obsolete
 
 system-deps:
@@ -62,6 +68,18 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmarks: Papo against Node socket.io and raw ws, in one run (docs/benchmarks.md).
+# BENCH_ARGS: --quick, --conns 1000,5000,10000, --no-pg, --no-profile, --no-docs,
+#             --wait-quiet SECONDS, --only fanout,capacity,storm,rest,profile,diagnostics
+BENCH_ARGS ?=
+
+bench: install system-deps bench/node_modules/.installed
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache

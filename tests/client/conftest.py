@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from client.helpers import ADMIN, ADMIN_PASSWORD, PASSWORD, register, wait_for
+from papo.client import i18n
 from papo.client.core import Core
 from papo.client.state import CONNECTED
 
@@ -135,15 +136,26 @@ def own_server(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
         running.stop()
 
 
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts in English (the language of the code), whatever the machine's locale,
+    and a test that switches language does not leak it into the next."""
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
 @pytest.fixture
 def make_core() -> Iterator[Callable[..., Core]]:
     """Signed-in, connected client cores; closed at the end of the test."""
     cores: list[Core] = []
 
-    def make(url: str, username: str | None = None, password: str = PASSWORD) -> Core:
+    def make(
+        url: str, username: str | None = None, password: str = PASSWORD, language: str = "en"
+    ) -> Core:
         if username is None:
             username = register(url)[1]["username"]
-        core = Core()
+        core = Core(language=language)
         cores.append(core)
         core.sign_in(url, username, password)
         wait_for(core, lambda: core.state.link.status == CONNECTED, "the link")

@@ -20,6 +20,7 @@ import pytest
 
 from client.conftest import RunningServer, start_server
 from gui.helpers import pump_until
+from papo.client import i18n
 from papo.client.app import App
 
 SCREEN = "1280x800x24"
@@ -73,6 +74,15 @@ def gui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServ
     running = start_server(tmp_path_factory.mktemp("papo-gui"))
     yield running
     running.stop()
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Windows open in English whatever the machine's locale (a test may set PAPO_LANG), and
+    leave the client in English for the next test."""
+    monkeypatch.setenv(i18n.ENV, "en")
+    yield
+    i18n.use("en")
 
 
 @pytest.fixture

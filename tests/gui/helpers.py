@@ -46,6 +46,20 @@ def screenshot(window: tk.Misc, path: Path) -> Path:
     return path
 
 
+def fill(entry, text: str) -> None:
+    """Replace an entry's text."""
+    entry.delete(0, "end")
+    entry.insert(0, text)
+
+
+def menu_index(menu: tk.Menu, label: str) -> int:
+    """The index of the menu entry labelled `label`."""
+    for index in range(menu.index("end") + 1):
+        if menu.type(index) != "separator" and menu.entrycget(index, "label") == label:
+            return index
+    raise AssertionError(f"no menu entry {label!r}")
+
+
 def sign_in(app, url: str, username: str, password: str) -> None:
     """Fill the sign-in form, press the button, and wait for a connected main window."""
     form = app.signin

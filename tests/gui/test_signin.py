@@ -5,14 +5,8 @@ from __future__ import annotations
 import json
 
 from client.helpers import PASSWORD, register
-from gui.helpers import pump_until, screenshot, settle
+from gui.helpers import fill, pump_until, screenshot, settle
 from papo.client.api import DEFAULT_SERVER
-
-
-def fill(entry, text: str) -> None:
-    """Replace an entry's text."""
-    entry.delete(0, "end")
-    entry.insert(0, text)
 
 
 def test_the_form_starts_with_the_default_server(make_app):

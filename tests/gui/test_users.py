@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.helpers import ADMIN, ADMIN_PASSWORD, PASSWORD, register
-from gui.helpers import pump_until, screenshot, sign_in
+from gui.helpers import fill, pump_until, screenshot, sign_in
 from papo.client.views.users import ADMIN_NOTE
 
 
@@ -17,11 +17,6 @@ def choose(app, user_id: int) -> None:
     """Select a user's row."""
     app.main.users.tree.selection_set(str(user_id))
     app.update()
-
-
-def fill(entry, text: str) -> None:
-    entry.delete(0, "end")
-    entry.insert(0, text)
 
 
 def test_an_admin_edits_a_user_in_the_table(gui_server, make_app, screenshots):

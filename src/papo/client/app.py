@@ -19,6 +19,7 @@ from .views.signin import SignInView
 
 log = logging.getLogger(__name__)
 
+SYSTEM = "system"  # the menu's value for "follow the system" (Tk reads "" as the label)
 POLL_MS = 30  # how often the Tk thread looks at the queue
 BATCH = 200  # events applied per look, so a flood never freezes the window
 
@@ -37,7 +38,7 @@ class App(tk.Tk):
         self.minsize(760, 480)
         self.theme = theme.apply(self, self.prefs.theme)
         self.dark = tk.BooleanVar(self, self.theme == "dark")
-        self.language = tk.StringVar(self, self.prefs.language)
+        self.language = tk.StringVar(self, self.prefs.language or SYSTEM)
         self.menubar: tk.Menu | None = None
         self.signin: SignInView | None = None
         self.backdrop: ttk.Frame | None = None
@@ -62,6 +63,7 @@ class App(tk.Tk):
         papo.add_command(label=_("Sign out"), command=self.sign_out)
         papo.add_command(label=_("Quit"), accelerator="Ctrl+Q", command=self.quit_app)
         self.menubar.add_cascade(label="Papo", menu=papo, underline=0)
+        self.papo_menu = papo
         self.configure(menu=self.menubar)
         if old is not None:
             old.destroy()
@@ -70,7 +72,7 @@ class App(tk.Tk):
     def _create_language_menu(self, parent: tk.Menu) -> tk.Menu:
         """System language, then each language named in itself."""
         menu = tk.Menu(parent, tearoff=False)
-        choices = [("", _("System language")), *i18n.NAMES.items()]
+        choices = [(SYSTEM, _("System language")), *i18n.NAMES.items()]
         for value, label in choices:
             menu.add_radiobutton(
                 label=label, value=value, variable=self.language, command=self.choose_language
@@ -182,13 +184,14 @@ class App(tk.Tk):
         self._save_prefs()
 
     def choose_language(self) -> None:
-        """Speak the language chosen in the menu (remembered; "" follows the system)."""
-        self.set_language(self.language.get())
+        """Speak the language chosen in the menu (remembered)."""
+        choice = self.language.get()
+        self.set_language("" if choice == SYSTEM else choice)
 
     def set_language(self, choice: str) -> None:
         """Speak `choice` ("en", "pt_BR", or "" for the system's) and redraw the window in it,
         keeping the session, the connection and what is on screen."""
-        self.language.set(choice)
+        self.language.set(choice or SYSTEM)
         self.prefs.language = choice
         self._save_prefs()
         self.core.set_language(i18n.use(choice or i18n.choose()))

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +35,14 @@ NAMES = {"en": "English", "pt_BR": "Português (Brasil)"}
 ENV = "PAPO_LANG"
 SYSTEM_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
-_active: dict[str, object] = {"locale": DEFAULT, "catalog": NullTranslations()}
+
+@dataclass
+class _Active:
+    locale: str = DEFAULT
+    catalog: NullTranslations = field(default_factory=NullTranslations)
+
+
+_active = _Active()
 
 
 def N_(message: str) -> str:
@@ -44,7 +52,7 @@ def N_(message: str) -> str:
 
 def gettext(message: str) -> str:
     """`message` in the active language."""
-    return _catalog().gettext(message)
+    return _active.catalog.gettext(message)
 
 
 _ = gettext
@@ -52,22 +60,18 @@ _ = gettext
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form of a message for `count`, in the active language."""
-    return _catalog().ngettext(singular, plural, count)
-
-
-def _catalog() -> NullTranslations:
-    return _active["catalog"]  # type: ignore[return-value]
+    return _active.catalog.ngettext(singular, plural, count)
 
 
 def current() -> str:
     """The active locale: "en" or "pt_BR"."""
-    return str(_active["locale"])
+    return _active.locale
 
 
 def use(locale: str) -> str:
     """Speak `locale` (negotiated to a supported one) from now on; return the one in use."""
     locale = negotiate(locale)
-    _active.update(locale=locale, catalog=catalog(locale))
+    _active.locale, _active.catalog = locale, catalog(locale)
     return locale
 
 

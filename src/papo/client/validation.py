@@ -13,7 +13,7 @@ from .i18n import _
 USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
 ROOM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 AGE_MIN, AGE_MAX = 0, 150
-PASSWORD_MIN = 8
+PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 NAME_MAX = 100
 
 Checked = tuple[object, str]
@@ -49,9 +49,12 @@ def name(text: str) -> Checked:
 
 
 def password(text: str) -> Checked:
-    """At least 8 characters."""
-    if len(text) < PASSWORD_MIN:
-        return None, _("Use at least %(min)s characters.") % {"min": PASSWORD_MIN}
+    """8 to 1024 characters."""
+    if not PASSWORD_MIN <= len(text) <= PASSWORD_MAX:
+        return None, _("Use %(min)s to %(max)s characters.") % {
+            "min": PASSWORD_MIN,
+            "max": PASSWORD_MAX,
+        }
     return text, ""
 
 

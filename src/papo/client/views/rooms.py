@@ -87,7 +87,7 @@ class PeoplePanel(ttk.Frame):
         self.title = ttk.Label(self, text=_("People"), font=STRONG)
         self.title.grid(row=0, column=0, sticky="w", pady=(0, 6))
         self.tree = ttk.Treeview(self, show="tree", selectmode="none")
-        self.tree.column("#0", width=160)
+        self.tree.column("#0", width=190)
         self.tree.grid(row=1, column=0, sticky="nsew")
         self.tree.tag_configure("offline", foreground="#8a8a8a")
         self.note = ttk.Label(self, text="", font=CAPTION)
