@@ -187,20 +187,20 @@ def resume(conn: Conn, data: Any) -> dict:
 @acknowledged
 def join_room_event(conn: Conn, data: Any) -> dict:
     """{room} → join a public room; this user's connections start receiving it."""
-    user = _user(conn)
-    room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
-    rooms.join(user=user, room=room)
-    db.session.commit()
-    return {"room": room.id}
+    return _change_membership(conn, data, rooms.join)
 
 
 @socketio.on("leave_room")
 @acknowledged
 def leave_room_event(conn: Conn, data: Any) -> dict:
     """{room} → leave a room; this user's connections stop receiving it."""
+    return _change_membership(conn, data, rooms.leave)
+
+
+def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dict:
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
-    rooms.leave(user=user, room=room)
+    change(user=user, room=room)
     db.session.commit()
     return {"room": room.id}
 
