@@ -94,7 +94,15 @@ def _engine_options(config: Config) -> dict:
     if config.is_sqlite:
         config.instance_dir.mkdir(parents=True, exist_ok=True)
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # Under gevent every request and event is a greenlet, and psycopg waits cooperatively:
+    # the pool bounds how many of them talk to PostgreSQL at once; the rest wait their turn
+    # up to the timeout, then get a 503.
+    return {
+        "pool_pre_ping": True,
+        "pool_size": config.db_pool_size,
+        "max_overflow": config.db_max_overflow,
+        "pool_timeout": config.db_pool_timeout,
+    }
 
 
 def _socketio_settings(config: Config) -> dict:

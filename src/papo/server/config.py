@@ -67,6 +67,9 @@ class Config:
     message_rate: float = field(default=10.0, metadata={"env": "PAPO_MESSAGE_RATE"})
     message_burst: int = field(default=20, metadata={"env": "PAPO_MESSAGE_BURST"})
     redis_url: str = field(default="", metadata={"env": "REDIS_URL"})
+    db_pool_size: int = field(default=10, metadata={"env": "PAPO_DB_POOL_SIZE"})
+    db_max_overflow: int = field(default=20, metadata={"env": "PAPO_DB_MAX_OVERFLOW"})
+    db_pool_timeout: int = field(default=10, metadata={"env": "PAPO_DB_POOL_TIMEOUT"})
     auto_migrate: bool = field(default=True, metadata={"env": "PAPO_AUTO_MIGRATE"})
     log_level: str = field(default="INFO", metadata={"env": "PAPO_LOG_LEVEL"})
     trusted_proxies: int = field(default=0, metadata={"env": "PAPO_TRUSTED_PROXIES"})
@@ -104,6 +107,9 @@ class Config:
             "PAPO_LOGIN_MAX_LOCKOUT_SECONDS": (self.login_max_lockout_seconds, 1, 10**7),
             "PAPO_MESSAGE_BURST": (self.message_burst, 1, 10**6),
             "PAPO_TRUSTED_PROXIES": (self.trusted_proxies, 0, 10),
+            "PAPO_DB_POOL_SIZE": (self.db_pool_size, 1, 1000),
+            "PAPO_DB_MAX_OVERFLOW": (self.db_max_overflow, 0, 1000),
+            "PAPO_DB_POOL_TIMEOUT": (self.db_pool_timeout, 1, 600),
         }
         for name, (value, low, high) in limits.items():
             if not low <= value <= high:

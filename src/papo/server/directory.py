@@ -14,9 +14,11 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
+RENAMES = "papo:renames"
 HEARTBEAT_SECONDS = 5
 HOST_TTL_SECONDS = 15
 
@@ -51,8 +53,15 @@ class LocalDirectory:
         """Return those of `user_ids` with at least one live connection."""
         return [uid for uid in user_ids if self._by_user.get(uid)]
 
-    def start(self, on_offline: Callable[[dict], None]) -> None:
+    def start(self, hub: Any) -> None:
         """Nothing runs in the background for one process."""
+
+    def stop(self) -> None:
+        """Nothing to clean up: the directory dies with the process."""
+
+    def rename(self, user_id: int, username: str, name: str, apply: Callable) -> None:
+        """Only this process holds connections: rename them here."""
+        apply(user_id, username, name)
 
 
 class RedisDirectory:
@@ -100,23 +109,57 @@ class RedisDirectory:
             pipe.hlen(self._user_key(uid))
         return [uid for uid, count in zip(user_ids, pipe.execute(), strict=True) if count]
 
-    def start(self, on_offline: Callable[[dict], None]) -> None:
-        """Announce this process and start its heartbeat and the reaper of dead ones."""
+    def start(self, hub: Any) -> None:
+        """Announce this process; start its heartbeat, the reaper and the rename listener."""
+        self._hub = hub
         self._beat()
-        self._start_task(self._loop, on_offline)
+        self._start_task(self._loop)
+        self._start_task(self._listen)
+
+    def stop(self) -> None:
+        """Leave the directory at once (a graceful stop): nothing is left to reap."""
+        pipe = self.redis.pipeline()
+        pipe.delete(f"papo:alive:{self.host}", self._host_key(self.host))
+        pipe.srem("papo:hosts", self.host)
+        pipe.execute()
+
+    def rename(self, user_id: int, username: str, name: str, apply: Callable) -> None:
+        """Tell every process, this one included, the user's new name."""
+        apply(user_id, username, name)
+        message = json.dumps({"id": user_id, "username": username, "name": name, "from": self.host})
+        self.redis.publish(RENAMES, message)
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(RENAMES)
+                for message in pubsub.listen():
+                    person = json.loads(message["data"])
+                    if person.pop("from") != self.host:
+                        self._hub.apply_rename(person["id"], person["username"], person["name"])
+            except Exception:  # Redis away: listen again after a pause
+                log.warning("rename listener lost Redis", exc_info=True)
+                self._sleep(HEARTBEAT_SECONDS)
 
     def _beat(self) -> None:
         pipe = self.redis.pipeline()
         pipe.sadd("papo:hosts", self.host)
         pipe.set(f"papo:alive:{self.host}", "1", ex=HOST_TTL_SECONDS)
-        pipe.execute()
+        if pipe.execute()[0] and getattr(self, "_hub", None) is not None:
+            self._register_again()
 
-    def _loop(self, on_offline: Callable[[dict], None]) -> None:
+    def _register_again(self) -> None:
+        """Redis came back empty (or this host was reaped): write our connections again."""
+        for conn in list(self._hub.conns.values()):
+            self.add(conn.sid, conn.user_id, conn.session_id, conn.author())
+
+    def _loop(self) -> None:
         while True:
             self._sleep(HEARTBEAT_SECONDS)
             try:
                 self._beat()
-                self.reap(on_offline)
+                self.reap(self._hub.announce_offline)
             except Exception:  # Redis away for a moment: try again next beat
                 log.warning("directory heartbeat failed", exc_info=True)
 

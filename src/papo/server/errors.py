@@ -8,6 +8,7 @@ from typing import Any
 from apiflask import APIFlask, HTTPError
 from flask import request
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .i18n import N_, request_locale, translate
@@ -120,7 +121,8 @@ def init_app(app: APIFlask) -> None:
         )
 
     @app.errorhandler(OperationalError)
-    def _unavailable(exc: OperationalError):
+    @app.errorhandler(PoolTimeout)
+    def _unavailable(exc: Exception):
         app.extensions["sqlalchemy"].session.rollback()
         log.error("database unavailable: %s", exc.__class__.__name__)
         error = ApiError(

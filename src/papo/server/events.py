@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import payloads
 from .errors import ApiError
@@ -44,7 +45,7 @@ def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
         except ApiError as exc:
             db.session.rollback()
             return _error(exc)
-        except OperationalError:
+        except (OperationalError, PoolTimeout):
             db.session.rollback()
             log.error("database unavailable during %s", fn.__name__)
             return _error(ApiError(503, "service_unavailable", "The database is unavailable."))
@@ -92,7 +93,7 @@ def connect(auth: Any = None) -> None:
     except ApiError as exc:
         db.session.rollback()
         raise Refused(exc.body(lang)) from None
-    except OperationalError:
+    except (OperationalError, PoolTimeout):
         db.session.rollback()
         log.error("database unavailable during connect")
         down = ApiError(503, "service_unavailable", "The database is unavailable.")

@@ -53,7 +53,15 @@ class Hub:
 
     def start(self) -> None:
         """Start the directory's background work (heartbeat, reaping dead processes)."""
-        self.directory.start(self._announce_offline)
+        self.directory.start(self)
+
+    def shutdown(self) -> None:
+        """Forget this process's connections, announcing who went offline (graceful stop)."""
+        for sid in list(self.conns):
+            conn, offline = self.remove(sid)
+            if conn is not None and offline:
+                self.announce_offline(conn.author())
+        self.directory.stop()
 
     def add(self, conn: Conn) -> bool:
         """Register a connection; True when its user just came online."""
@@ -104,12 +112,17 @@ class Hub:
                 self.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
     def rename(self, user_id: int, username: str, name: str) -> None:
+        """Update the name carried by the user's connections, on every process."""
+        self.directory.rename(user_id, username, name, self.apply_rename)
+
+    def apply_rename(self, user_id: int, username: str, name: str) -> None:
         """Update the name carried by the user's connections in this process."""
         for conn in self.conns.values():
             if conn.user_id == user_id:
                 conn.username, conn.name = username, name
 
-    def _announce_offline(self, person: dict) -> None:
+    def announce_offline(self, person: dict) -> None:
+        """Tell everyone this user has no connection left."""
         self.socketio.emit("presence", {"user": person, "online": False}, namespace=NAMESPACE)
 
     def emit_to_room(self, event: str, payload: dict, room_id: int) -> None:

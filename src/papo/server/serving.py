@@ -36,6 +36,7 @@ def listener(host: str, port: int, *, reuse_port: bool) -> socket.socket:
 
 def serve(app, host: str, port: int, *, reuse_port: bool = False) -> None:
     """Serve `app` with gevent until the process is stopped."""
+    import gevent
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 
@@ -46,9 +47,19 @@ def serve(app, host: str, port: int, *, reuse_port: bool = False) -> None:
             super().handle(sock, address)
 
     sock = listener(host, port, reuse_port=reuse_port)
-    app.extensions["papo.hub"].start()
+    hub = app.extensions["papo.hub"]
+    hub.start()
     server = Server(sock, app, handler_class=WebSocketHandler, log=None)
-    signal.signal(signal.SIGTERM, lambda *_: server.stop(timeout=1))
+
+    def shut_down() -> None:
+        server.stop_accepting()  # (close() would end serve_forever before the hub is done)
+        try:
+            with app.app_context():
+                hub.shutdown()  # others learn at once who went offline
+        finally:
+            server.stop(timeout=1)
+
+    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(shut_down))
     tune_gc()
     server.serve_forever()
 
