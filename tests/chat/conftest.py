@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,9 @@ from papo.server.extensions import db, socketio
 from papo.server.models import Message, Room
 from support.accounts import Account
 from support.live_server import LiveServer
+from support.threads import threads_left_since
 
 LIVE_ENV = {"PAPO_MESSAGE_RATE": "0.5", "PAPO_MESSAGE_BURST": str(LIVE_BURST)}
-THREADS_SETTLE = 5.0  # seconds client threads get to finish after disconnecting
 
 
 # --- Handler logic: Flask-SocketIO's test client on the `app` fixture ------------------------
@@ -214,14 +213,4 @@ def live_client(request: pytest.FixtureRequest) -> Iterator[Callable[..., LiveCl
     yield make
     for live in made:
         live.close()
-    assert _threads_settle(before) == []
-
-
-def _threads_settle(before: set[threading.Thread]) -> list[threading.Thread]:
-    """The threads started since `before` still alive after THREADS_SETTLE seconds."""
-    deadline = time.monotonic() + THREADS_SETTLE
-    while (extra := [t for t in threading.enumerate() if t not in before and t.is_alive()]) and (
-        time.monotonic() < deadline
-    ):
-        time.sleep(0.02)
-    return extra
+    assert threads_left_since(before) == []

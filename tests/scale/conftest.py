@@ -19,7 +19,6 @@ from __future__ import annotations
 import secrets
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -44,8 +43,8 @@ from scale.servers import (
 )
 from support.accounts import Account, Api
 from support.live_server import LiveServer
+from support.threads import threads_left_since
 
-THREADS_SETTLE = 5.0  # seconds client threads get to end after their clients closed
 # The shared deployment sits behind nginx in test_nginx.py, and lets test_login_throttling.py
 # reach a lockout in a few attempts.
 SHARED_ENV = {"PAPO_TRUSTED_PROXIES": "1", "PAPO_LOGIN_FREE_ATTEMPTS": "3"}
@@ -218,17 +217,7 @@ def connect() -> Iterator[Callable[..., Client]]:
     yield open_
     for client in made:
         client.close()
-    assert _threads_settle(before) == []
-
-
-def _threads_settle(before: set[threading.Thread]) -> list[threading.Thread]:
-    """The threads started since `before` still alive after THREADS_SETTLE seconds."""
-    deadline = time.monotonic() + THREADS_SETTLE
-    while (extra := [t for t in threading.enumerate() if t not in before and t.is_alive()]) and (
-        time.monotonic() < deadline
-    ):
-        time.sleep(0.02)
-    return extra
+    assert threads_left_since(before) == []
 
 
 @pytest.fixture
