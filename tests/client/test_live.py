@@ -65,8 +65,14 @@ def test_scrolling_back_loads_older_history_a_page_at_a_time(server, make_core):
 def test_an_edit_and_a_delete_reach_the_other_core(server, make_core):
     ana, rui = make_core(server.url), make_core(server.url)
     ana.send(general(ana), "typo heer")
-    wait_for([ana, rui], lambda: "typo heer" in texts(rui, general(rui)))
-    mine = next(m for m in ana.state.log(general(ana)).ordered() if m.text == "typo heer")
+
+    def stored(core):  # the copy with its server id (the pending one has none yet)
+        return [
+            m for m in core.state.log(general(core)).ordered() if m.text == "typo heer" and m.id > 0
+        ]
+
+    wait_for([ana, rui], lambda: stored(ana) and stored(rui))
+    mine = stored(ana)[0]
     ana.edit_message(mine.id, "typo here")
     wait_for([ana, rui], lambda: rui.state.log(general(rui)).messages[mine.id].text == "typo here")
     assert rui.state.log(general(rui)).messages[mine.id].edited_at is not None
