@@ -1,0 +1,525 @@
+# ruff: noqa: E501  (the page is prose in f-strings; wrapping it would hurt more than help)
+"""docs/benchmarks.md, rendered from one run's JSON: every figure in it comes from that run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _get(items: list[dict], **match) -> dict:
+    for item in items:
+        if all(item.get(k) == v for k, v in match.items()):
+            return item
+    return {}
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value:.0f} %"
+
+
+def _f(value, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.1f}" if isinstance(value, float) and value < 100 else f"{round(value):,}"
+    return text + unit
+
+
+class Facts:
+    """Figures of one run, looked up by what they mean."""
+
+    def __init__(self, results: dict, t) -> None:
+        self.r = results
+        self.t = t
+
+    def fan(self, target: str, receivers: int) -> tuple[dict, dict]:
+        run = self.t._fanout(self.r, target, receivers) or {}
+        return run, self.t._step(run, run.get("max_sustainable")) or {}
+
+    def ratio(self, target: str, receivers: int) -> str:
+        run, _ = self.fan(target, receivers)
+        ref, _ = self.fan("node-sio", receivers)
+        return self.t._ratio(run.get("max_sustainable"), ref.get("max_sustainable"))
+
+    def cap(self, target: str, count: int) -> dict:
+        return _get(self.r.get("capacity", []), target=target, requested=count)
+
+    def rest(self, target: str, prefix: str) -> dict:
+        for item in self.r.get("rest", []):
+            if item.get("target") == target and str(item.get("name", "")).startswith(prefix):
+                return item
+        return {}
+
+    def persist(self, target: str, note_start: str = "") -> dict:
+        for item in self.r.get("persistence", []):
+            if item.get("target") == target and str(item.get("note", "")).startswith(note_start):
+                return item
+        return {}
+
+    def prof(self, receivers: int) -> dict:
+        return self.r.get("profile", {}).get(str(receivers), {})
+
+    def stage(self, receivers: int, startswith: str):
+        for s in self.prof(receivers).get("stages", []):
+            if s["stage"].startswith(startswith):
+                return s["pct"]
+        return 0.0
+
+    def cut(self, receivers: int, startswith: str):
+        for c in self.prof(receivers).get("cross_cuts", []):
+            if c["cost"].startswith(startswith):
+                return c["pct"]
+        return None
+
+    def watch(self, receivers: int, key: str, kind: str = "self"):
+        return self.prof(receivers).get("watch", {}).get(key, {}).get(kind)
+
+
+def _fan_sentence(f: Facts, target: str, receivers: int) -> str:
+    run, best = f.fan(target, receivers)
+    if not run or "error" in run:
+        return "was not measured"
+    if not best:
+        fail = f.t._step(run, run.get("first_fail")) or {}
+        return (
+            f"**passed no step** (the lowest tried, {run.get('first_fail')} msg/s, "
+            f"had p99 {_f(fail.get('p99'))} ms)"
+        )
+    return (
+        f"sustains **{run['max_sustainable']:,} msg/s → {best['deliveries_per_s']:,} "
+        f"deliveries/s** (p50 {_f(best['p50'])} / p99 {_f(best['p99'])} ms)"
+    )
+
+
+def _busy_steps(results: dict) -> int:
+    return sum(
+        1
+        for run in results.get("fanout", [])
+        for s in run.get("steps", [])
+        if (s.get("other_core1") or 0) > 25
+        or (run.get("target") != "papo-pg" and (s.get("other_core0") or 0) > 25)
+    )
+
+
+def headline(f: Facts) -> str:
+    """The block the README quotes."""
+    r = f.r
+    m = r["machine"]
+    day = f"{r['timestamp'][:4]}-{r['timestamp'][4:6]}-{r['timestamp'][6:8]}"
+    lines = [
+        f"Measured by `make bench` on {day} ({m['cores']}-core {m['cpu']}; "
+        "server pinned to core 0, load generator to core 1; one Papo process). "
+        "Sustainable = the highest offered rate with p99 < 100 ms and nothing lost.",
+        "",
+    ]
+    busy = _busy_steps(r)
+    if busy:
+        lines[0] += (
+            f" **Caution: other jobs took more than 25 % of a core in {busy} of the fan-out "
+            "steps of this run (see “other CPU” in the step table); absolute figures are low.**"
+        )
+    for receivers in f.t._receivers(r):
+        ratio = f.ratio("papo-sqlite", receivers)
+        lines.append(
+            f"- **Fan-out to {receivers:,} receivers** in one room: Papo on SQLite "
+            f"{_fan_sentence(f, 'papo-sqlite', receivers)}"
+            + (f", **{ratio} Node socket.io**" if ratio != "–" else "")
+            + f"; Node socket.io {_fan_sentence(f, 'node-sio', receivers)}; "
+            f"Papo on PostgreSQL {_fan_sentence(f, 'papo-pg', receivers)}."
+        )
+    counts = sorted({c["requested"] for c in r.get("capacity", [])})
+    if counts:
+        big = counts[-1]
+        papo, node = f.cap("papo-sqlite", big), f.cap("node-sio", big)
+        lines.append(
+            f"- **Idle connections:** one Papo process held {_f(papo.get('connected'))} of {big:,} "
+            f"at **{papo.get('kib_per_conn', '–')} KiB each** (Node socket.io "
+            f"{node.get('kib_per_conn', '–')} KiB: {f.t._ratio(papo.get('kib_per_conn'), node.get('kib_per_conn'))})."
+        )
+    sq, pg_on = f.persist("papo-sqlite"), f.persist("papo-pg", "synchronous_commit=on")
+    lines.append(
+        f"- **Persistence:** {_f(sq.get('commits_per_s'))} acknowledged (committed) messages/s on "
+        f"SQLite, {_f(pg_on.get('commits_per_s'))} on PostgreSQL (synchronous_commit on), "
+        "10 senders with 5 sends in flight each."
+    )
+    users, login = (
+        f.rest("papo-sqlite", "GET /users (page"),
+        f.rest("papo-sqlite", "POST /auth/login"),
+    )
+    msgs = f.rest("papo-sqlite", "GET /rooms")
+    lines.append(
+        f"- **REST (SQLite, 50 connections):** GET /users (50 of 10,000) {_f(users.get('req_per_s'))} req/s "
+        f"(p99 {_f(users.get('p99'))} ms); GET /rooms/1/messages {_f(msgs.get('req_per_s'))} req/s "
+        f"(p99 {_f(msgs.get('p99'))} ms); POST /auth/login {_f(login.get('req_per_s'))} req/s "
+        "(argon2id is slow on purpose)."
+    )
+    lines.append(
+        "- Nothing was lost or duplicated in any step"
+        if _no_loss(r)
+        else "- **Some steps lost or duplicated messages: see the step table**"
+    )
+    lines[-1] += (
+        "; overload shows as queueing latency. Multi-process Papo with Redis: not measured yet."
+    )
+    return "\n".join(lines)
+
+
+def _no_loss(results: dict) -> bool:
+    return all(
+        not s.get("lost") and not s.get("duplicated")
+        for run in results.get("fanout", [])
+        for s in run.get("steps", [])
+    )
+
+
+def _stage_notes(f: Facts) -> dict[str, str]:
+    """What each stage is, with the single functions that carry it, from this run."""
+    big, small = 1000, 100
+    w = f.watch
+    timeouts = sum(
+        w(big, f"gevent/timeout.py:Timeout.{n}") or 0
+        for n in ("__init__", "start", "start_new", "cancel", "close")
+    )
+    return {
+        "per-recipient writer": (
+            "One Engine.IO writer greenlet per connection (`engineio/socket.py` "
+            "`Socket._websocket_handler.<locals>.writer`) wakes for every queued packet, "
+            "frames it (`geventwebsocket` `WebSocket.send_frame`) and writes it with gevent's "
+            f"`sendall`. At C=1,000: the `send()` syscall {_pct(w(big, 'gevent/_socketcommon.py:SocketMixin.send'))} "
+            f"self; `Socket.poll` (`queue.get(timeout=…)`) {_pct(w(big, 'engineio/socket.py:Socket.poll', 'inclusive'))} "
+            f"inclusive, of which gevent `Timeout` objects created and cancelled for every get "
+            f"{_pct(timeouts)}; `getsockopt(SO_SNDBUF)`, which gevent's `_sendall` issues before "
+            f"every write, {_pct(w(big, 'gevent/_socketcommon.py:SocketMixin.getsockopt'))}. Node "
+            "writes the encoded frame straight to each socket. This is library code "
+            "(python-engineio + gevent-websocket), so the lever is how Papo serves websockets: "
+            "fewer greenlet switches and syscalls per delivery."
+        ),
+        "broadcast": (
+            "`Hub.emit_to_room` (`src/papo/server/live.py`) → python-socketio `Manager.emit` → "
+            "`engineio/socket.py` `Socket.send` for each recipient: a ping-timeout check, a gevent "
+            "`queue.put` and a `logger.info(...)` whose arguments are built even with logging off "
+            f"(`Socket.send` alone {_pct(w(big, 'engineio/socket.py:Socket.send'))} at C=1,000). It runs "
+            "inside `db.session.commit()` through the `after_commit` hook "
+            "(`src/papo/server/services/realtime.py`), so nothing else runs until the whole room "
+            "has been queued."
+        ),
+        "gevent hub": (
+            "`gevent/hub.py` `Hub.run`: the event loop switching to the greenlets that the "
+            "broadcast woke (one per recipient) and back."
+        ),
+        "SQLAlchemy, caller": (
+            "Samples inside SQLAlchemy whose stack py-spy read cut short, so the Papo caller is "
+            "unknown; they belong to the lookups, the insert or the commit."
+        ),
+        "other": "JSON encoding, timers, stacks read cut short without a known library frame.",
+        "insert": (
+            "`messages._insert` (`src/papo/server/services/messages.py`): UPDATE rooms … RETURNING "
+            "(the per-room counter), INSERT the message, UPDATE rooms.last_message_id, through "
+            f"the SQLAlchemy ORM. SQLAlchemy outside the broadcast: {_pct(f.cut(small, 'SQLAlchemy'))} "
+            f"at C=100, {_pct(f.cut(big, 'SQLAlchemy'))} at C=1,000."
+        ),
+        "lookups": (
+            "Finding the room and checking membership before the insert "
+            "(`rooms.find_for_writing` in `src/papo/server/services/rooms.py`: one SELECT … "
+            "OUTER JOIN memberships, built anew on every call). Across the whole hot path at "
+            f"C=100, SQLAlchemy spends {_pct(f.cut(small, 'SQLAlchemy building'))} building "
+            f"statements and cache keys (`sqlalchemy/sql/`), {_pct(f.cut(small, 'SQLAlchemy ORM loading'))} "
+            f"loading rows into objects and {_pct(f.cut(small, 'database driver'))} in the driver "
+            "itself: the ORM costs more than SQLite does."
+        ),
+        "commit": "`Session.commit()` itself (SQLite COMMIT in WAL mode), broadcast excluded.",
+        "message": (
+            "`messages.public()` turning the row into the message object (for the broadcast "
+            f"and the ack); reloading rows expired by a commit: {_pct(f.cut(small, 'reloading'))} "
+            "at C=100."
+        ),
+        "Flask-SocketIO": (
+            "Flask-SocketIO's `_handle_event`: an app and a request context per event, the "
+            "session's teardown."
+        ),
+        "send_message": "The handler's own lines: payload checks, the rate-limit bucket.",
+        "read": "Reading frames and decoding Engine.IO / Socket.IO packets.",
+        "acknowledgement": "Encoding and queueing the ack packet.",
+        "connect": "Connections opening or closing during the sample.",
+    }
+
+
+def findings(f: Facts) -> str:
+    """The profile's top costs, each with its evidence from this run."""
+    big, small = 1000, 100
+    shares: dict[str, tuple[float, float]] = {}
+    for c in (big, small):
+        for s in f.prof(c).get("stages", []):
+            a, b = shares.get(s["stage"], (0.0, 0.0))
+            shares[s["stage"]] = (s["pct"], b) if c == big else (a, s["pct"])
+    ranked = sorted(shares.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))
+    notes = _stage_notes(f)
+    out = [
+        "Ranked by the mean of the two shares (C=1,000 and C=100) of busy CPU samples:",
+        "",
+    ]
+    for i, (stage, (at_big, at_small)) in enumerate(ranked[:5], 1):
+        note = next((text for key, text in notes.items() if stage.startswith(key)), "")
+        out.append(
+            f"{i}. **{stage}: {at_big:.0f} % at C=1,000, {at_small:.0f} % at C=100.** {note}"
+        )
+    out += ["", "Latency suspects, each measured in this run (see Diagnostics):"]
+    out += _latency_notes(f)
+    return "\n".join(out)
+
+
+def _latency_notes(f: Facts) -> list[str]:
+    diag = f.r.get("diagnostics", {})
+    shipped, nodelay = diag.get("as shipped", {}), diag.get("TCP_NODELAY set by a wrapper", {})
+    rest1, rest1n = diag.get("rest_shipped", {}), diag.get("rest_nodelay", {})
+    out = []
+    if shipped.get("ack_p50") and nodelay.get("ack_p50"):
+        nagle = shipped["ack_p50"] > max(20.0, 2 * nodelay["ack_p50"])
+        out.append(
+            "- **Nagle's algorithm** (an ack or a response written right after another small "
+            "frame waits for the client's delayed ACK, about 40 ms): "
+            + ("**present**" if nagle else "not present: Papo sets `TCP_NODELAY`")
+            + f". Ack p50 {_f(shipped['ack_p50'])} ms as shipped, {_f(nodelay['ack_p50'])} ms with "
+            "`TCP_NODELAY` forced by a wrapper (`bench/diag/serve.py`); GET /users on one "
+            f"connection {_f(rest1.get('p50'))} ms as shipped, {_f(rest1n.get('p50'))} ms forced."
+        )
+    gc = diag.get("gc")
+    if gc:
+        out.append(
+            f"- **Garbage-collection pauses** (every pause stops every greenlet): during "
+            f"{gc['seconds']} s at C=1,000 and {gc['rate']} msg/s the collector ran "
+            f"{gc['count']} times for 1 ms or more, {gc['over_10ms']} of them ≥ 10 ms, longest "
+            f"{_f(gc['max_ms'])} ms ({_f(gc['ms_per_s'])} ms per second; gc callbacks in "
+            f"`bench/diag/serve.py`). That step's p99: {_f(gc.get('p99'))} ms"
+            + (
+                " — the tail is not GC: it is queueing behind broadcasts, each written to "
+                "1,010 sockets one after another, plus the noise of the machine."
+                if gc["over_10ms"] == 0
+                else "."
+            )
+        )
+    storm = f.r.get("storm", [])
+    if len(storm) >= 2:
+        a, b = storm[0], storm[-1]
+        n = b["requested"]
+        quadratic = (b.get("frames_while_connecting") or 0) >= n * (n - 1) / 4
+        out.append(
+            "- **Presence on connect** (`events.connect` in `src/papo/server/events.py` emits "
+            "`presence` to every connection for each user's first connection): "
+            f"{a['requested']:,} distinct users connecting drew {_f(a.get('frames_while_connecting'))} "
+            f"frames and {a['connect_s']:.1f} s; {n:,} users {_f(b.get('frames_while_connecting'))} "
+            f"frames and {b['connect_s']:.1f} s"
+            + (
+                ": **O(N²)**, about 12.5 million frames for 5,000 users reconnecting after a "
+                "restart. The fan-out and idle tests spread their receivers over 100 accounts "
+                "for that reason."
+                if quadratic
+                else "."
+            )
+        )
+    return out
+
+
+def render(results: dict, json_path: Path, tables_module) -> str:
+    """The whole page."""
+    t = tables_module
+    f = Facts(results, t)
+    m = results["machine"]
+    py = ", ".join(f"{k} {v}" for k, v in m["python_packages"].items())
+    node = ", ".join(f"{k} {v}" for k, v in m["node_packages"].items())
+    phases = ", ".join(f"{k} {v:.0f} s" for k, v in results.get("phases", {}).items())
+    rel = (
+        json_path.resolve().relative_to(ROOT)
+        if json_path.resolve().is_relative_to(ROOT)
+        else json_path
+    )
+    noise = _noise(results)
+    return f"""# Benchmarks
+
+Generated by `make bench` from `{rel}` (run {results["timestamp"]}); every measured figure
+on this page comes from that one run on one machine. Do not edit by hand: run `make bench` again.
+The reference figures we started from are in `../shared/reference/perf-anchors.md`; only
+same-run ratios are comparable.
+
+## Headline
+
+{headline(f)}
+
+![p99 latency against offered rate](bench-latency.png)
+
+## Running it
+
+```sh
+make bench                                         # everything (~{results["wall_s"] / 60:.0f} min here)
+make bench BENCH_ARGS="--conns 1000,5000,10000"    # also 10,000 idle connections
+make bench BENCH_ARGS=--quick                      # short ladders, to try the bench itself
+make bench BENCH_ARGS="--wait-quiet 300"           # on a shared machine: wait longer for idle cores
+make bench BENCH_ARGS="--only fanout --no-pg"      # one section (the docs are not rewritten)
+.venv/bin/python bench/report.py {rel}   # re-render this page from a saved run
+```
+
+`make bench` installs the locked Python dependencies (`uv sync`), the Node ones
+(`npm ci` in `bench/`) and, if missing, PostgreSQL 15 (`scripts/system-deps.sh`), then runs
+`bench/run.py`. This run: command `{results["command"]}`, **wall time {results["wall_s"]:.0f} s**
+for the measurements ({phases}).
+
+## Machine and versions
+
+| | |
+|---|---|
+| CPU | {m["cores"]} × {m["cpu"]}, {m["memory_gib"]} GiB RAM |
+| OS | {m["os"]}, kernel {m["kernel"]}, open files {m["open_files"]:,} |
+| Python | {m["python"]}: {py} |
+| SQLite | {m["sqlite"]} (WAL, synchronous=NORMAL, as Papo sets it) |
+| PostgreSQL | {m.get("postgresql") or "not available"} (throwaway cluster, default settings: fsync on, synchronous_commit on) |
+| Node | {m["node"]}: {node} |
+| Papo | commit {m["papo_commit"]}{_commit_note(m)} |
+| Pinning | {results["pinning"]}; both at `nice -10` |
+
+## Method
+
+- **One load generator for every server** (`bench/loadgen.js`, one Node process on core 1): a
+  minimal Engine.IO 4 / Socket.IO 5 client on `ws` that connects straight to
+  `/socket.io/?EIO=4&transport=websocket` with `auth {{token}}`, answers pings and emits
+  `send_message` with an acknowledgement id; raw `ws` frames for the ws server. The send
+  time rides inside the message text (`BNCH|run|step|sender|n|µs|…`), so the generator
+  reads it back from `receive_message` (Papo: the message object's `message` field) without
+  parsing JSON per delivery. Latency histogram in 0.05 ms buckets.
+- **Servers** (each a fresh process for each section, pinned to core 0): Papo as `papo serve`
+  runs it (gevent + gevent-websocket, one process) on SQLite and on PostgreSQL (PostgreSQL
+  also pinned to core 0: server and database share one core); **Node socket.io 4**
+  (`bench/servers/sio_server.js`: `send_message` → `receive_message` to the room with Papo's
+  message shape, then the ack; no database); **raw Node ws** (`bench/servers/ws_server.js`:
+  every frame re-sent to every client), the near-limit of one core.
+- **Data:** 10,000 users seeded straight into each database with one precomputed argon2id
+  hash, a bearer session each, all members of `general`; 1,000 messages of history.
+  Papo runs with `PAPO_MESSAGE_RATE`/`PAPO_MESSAGE_BURST`/`PAPO_LOGIN_FREE_ATTEMPTS` at
+  1,000,000 so that limits do not bind.
+- **Fan-out:** C receivers plus 10 senders in one room (the server writes to C+10 sockets;
+  deliveries are counted at the C receivers). The senders share the offered rate, evenly
+  phased, on a 2 ms catch-up timer; each message carries a fresh `client_id`. A step sends
+  for {results["plan"]["send_s"]:.0f} s and waits up to {results["plan"]["drain_s"]:.0f} s for the rest.
+  **Pass:** every delivery within the step's window, none duplicated, no disconnect, no
+  error ack, p99 < 100 ms. The ladder ({", ".join(f"C={k}: {v}" for k, v in results["plan"]["ladders"].items())} msg/s)
+  stops at the first failure and then tries the midpoint once; if its first rung fails it
+  halves (three times at most). A delivery after its step's window is *late*; only one that never
+  arrives before the end of the ladder is *lost*. The receivers use 100 accounts (C/100
+  connections each), because Papo tells everyone when a user comes online (see Profile).
+- **Idle connections:** N connections (50 connecting at a time, again over 100 accounts for
+  Papo), held {results["plan"]["hold_s"]:.0f} s, then one broadcast from one more connection;
+  RSS from `/proc/PID/status` VmRSS before connecting and after the hold.
+- **REST:** Node `http` with keep-alive, N connections each issuing requests back to back for
+  {results["plan"]["rest_s"]:.0f} s; GET with one user's bearer token.
+- **Persistence:** 10 senders keep 5 `send_message` each in flight (closed loop) for
+  {results["plan"]["commit_s"]:.0f} s; an ack means the row is committed.
+- **CPU:** from `/proc/PID/stat` for the server, `process.cpuUsage()` for the generator, and
+  `/proc/stat` per core. "Other CPU" is what something else used on that core during a step
+  (PostgreSQL on core 0 for Papo on PostgreSQL; otherwise other jobs on the machine).
+  {noise}
+
+## Fan-out
+
+{t.fanout_summary(results)}
+
+A ratio is Papo's sustainable rate over Node socket.io's in this run. When a failing step
+was generator-bound (generator CPU ≥ 90 %), that server's figure is a lower bound.
+
+<details><summary>Every step</summary>
+
+{t.fanout_steps(results)}
+
+</details>
+
+## Idle connections
+
+{t.capacity_table(results)}
+
+Connect storm: every connection a different user (Papo sends `presence` to everyone each time
+a user comes online):
+
+{t.storm_table(results)}
+
+## REST
+
+{t.rest_table(results)}
+
+## Persistence
+
+{t.persistence_table(results)}
+
+Fan-out on each database is in the Fan-out table (Papo, SQLite / Papo, PostgreSQL 15).
+
+## Profile
+
+py-spy ({m["python_packages"].get("py-spy", "?")}, `record --nonblocking --rate 100`, idle samples
+dropped, so shares are of busy CPU) on Papo with SQLite under fan-out at each C's
+sustainable rate from the ladder above. Each sample is assigned to the innermost stage of
+`send_message → validate → commit → broadcast` on its stack; speedscope files are kept
+next to the run's JSON (open them at speedscope.app). py-spy's default blocking mode is not
+used: in trial runs it stopped the process inside syscalls and over-weighted them (21 % of
+the samples on a `getsockopt` call that costs about 0.6 µs).
+
+### Top costs
+
+{findings(f)}
+
+### Where the samples fall
+
+{t.profile_tables(results)}
+
+## Diagnostics
+
+{t.diagnostics_table(results)}
+
+## Papo with several processes and Redis
+
+*Slot reserved; not measured.* Multi-process serving (`papo serve --workers N` on one port,
+Redis between the processes) is not declared ready. To fill the slot, add a target in
+`bench/run.py` built like `papo_target` with `argv` `… papo.cli serve --workers N`,
+`REDIS_URL` pointing at a throwaway `redis-server` on loopback, and the PIDs of all workers
+summed for CPU and RSS; it then joins every table above. On this 2-core machine, with the
+generator on core 1, N workers would share core 0: a meaningful figure needs a machine with
+more cores (or the generator on another host).
+
+## Caveats
+
+- One run, one machine: Python servers vary by tens of percent between runs here (GC pauses,
+  WAL checkpoints, the noise of other jobs), so read brackets, not digits. The ladder steps
+  are a factor of 2 apart; the real limit lies between the last pass and the first failure.
+- The generator has one core. Near 130,000 deliveries/s it becomes the limit: steps where it
+  was (generator CPU ≥ 90 %) are flagged, and the raw-ws and Node figures there are lower bounds.
+- The receivers share 100 accounts; with one account per receiver Papo's connect storm
+  (presence) would dominate the setup (see Profile).
+- Papo's Socket.IO connect does database work (token lookup, room list), so its connect
+  times include that; Node's references accept any token.
+"""
+
+
+def _commit_note(m: dict) -> str:
+    start, end = m.get("server_source"), m.get("server_source_end")
+    if not start:
+        return ""
+    if end and end != start:
+        return (
+            f"; server code digest {start} at the start, **{end} at the end: "
+            "src/papo/server changed on disk during the run**"
+        )
+    return f"; server code digest {start} (unchanged during the run)"
+
+
+def _noise(results: dict) -> str:
+    others = [
+        (s.get("other_core0"), s.get("other_core1"), run.get("target"))
+        for run in results.get("fanout", [])
+        for s in run.get("steps", [])
+    ]
+    core1 = [o[1] for o in others if o[1] is not None]
+    core0 = [o[0] for o in others if o[0] is not None and o[2] != "papo-pg"]
+    if not core1:
+        return ""
+    busy = sum(1 for v in core0 + core1 if v > 10)
+    return (
+        f"In this run other CPU was at most {max(core0, default=0):.0f} % on core 0 (PostgreSQL "
+        f"excluded) and {max(core1):.0f} % on core 1; {busy} step readings were above 10 %."
+    )
