@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,6 +74,12 @@ def _plan(args: argparse.Namespace) -> Plan:
 
 
 # ---------------------------------------------------------------------------- targets
+
+
+def threading_variant(target: Target) -> Target:
+    """The same Papo on the same data, served by threading (Werkzeug) instead of gevent."""
+    env = {**target.env, "PAPO_ASYNC_MODE": "threading"}
+    return replace(target, name="papo-threading", label="Papo, SQLite, threading", env=env)
 
 
 @dataclass
@@ -565,6 +571,11 @@ def main() -> int:
         help="wait up to this long for other jobs to leave the cores idle",
     )
     parser.add_argument("--only", help=f"comma-separated phases to run, of: {','.join(PHASES)}")
+    parser.add_argument(
+        "--threading",
+        action="store_true",
+        help="also run Papo under threading (Werkzeug) in the fan-out, to compare serving modes",
+    )
     args = parser.parse_args()
     # SIGTERM unwinds like Ctrl-C: every server started here is stopped by its PID.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -596,6 +607,8 @@ def main() -> int:
                 if cluster is not None:
                     papo.append(run.seed_papo("papo-pg", cluster.create_database("papo_bench")))
             refs = node_targets()
+            if args.threading:
+                papo.append(threading_variant(sqlite))
             wanted = set(args.only.split(",")) if args.only else set(PHASES)
             if "fanout" in wanted:
                 run.fanout_phase(refs + papo, cluster)
