@@ -49,6 +49,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
+    _guard_event_names(socketio.server)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
@@ -108,11 +109,39 @@ def _engine_options(config: Config) -> dict:
 def _socketio_settings(config: Config) -> dict:
     return {
         "async_mode": config.async_mode,
-        # None means same origin only; never "*".
-        "cors_allowed_origins": list(config.cors_origins) or None,
+        # Same origin, plus the configured ones; never "*".
+        "cors_allowed_origins": _origin_check(config.cors_origins) if config.cors_origins else None,
         "message_queue": config.redis_url or None,
         "max_http_buffer_size": config.max_body_bytes,
     }
+
+
+def _origin_check(allowed: tuple[str, ...]):
+    """Engine.IO origin check: the server's own origin (desktop clients send it) or a listed one."""
+
+    def check(origin: str | None, environ: dict) -> bool:
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        return origin is None or origin == own or origin in allowed
+
+    return check
+
+
+def _guard_event_names(server) -> None:
+    """Answer packets whose event name is not text (python-socketio would raise on them)."""
+    from socketio import packet
+
+    handle = server._handle_event
+
+    def guarded(eio_sid, namespace, id, data):
+        if isinstance(data, list) and data and isinstance(data[0], str):
+            return handle(eio_sid, namespace, id, data)
+        if id is not None:
+            error = {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
+            ack = server.packet_class(packet.ACK, namespace=namespace or "/", id=id, data=[error])
+            server._send_packet(eio_sid, ack)
+        return None
+
+    server._handle_event = guarded
 
 
 @event.listens_for(Engine, "connect")

@@ -85,6 +85,8 @@ class Refused(ConnectionRefusedError):
 @socketio.on("connect")
 def connect(auth: Any = None) -> None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
+    if request.sid in hub().conns:
+        return  # a client emitting "connect" itself: it is connected already
     auth = auth if isinstance(auth, dict) else {}
     token, lang = auth.get("token"), negotiate(auth.get("lang"))
     try:
@@ -125,6 +127,8 @@ def _new_conn(user: User, session, lang: str) -> Conn:
 @socketio.on("disconnect")
 def disconnect(*_reason: Any) -> None:
     """The last connection of a user closing tells everyone they went offline."""
+    if socketio.server.manager.is_connected(request.sid, "/"):
+        return  # a client emitting "disconnect" as an event: the connection is still open
     conn, offline = hub().remove(request.sid)
     if conn is not None and offline:
         emit("presence", {"user": conn.author(), "online": False}, broadcast=True)

@@ -22,8 +22,17 @@ def require_json_body() -> None:
             "unsupported_media_type",
             "Send the body as JSON with 'Content-Type: application/json'.",
         )
-    if request.get_json(silent=True) is None and request.get_data(cache=True).strip() != b"null":
+    body = request.get_data(cache=True)
+    if request.content_length is None and _over_limit(body):
+        raise ApiError(413, "payload_too_large", "The request body is too large.")
+    if request.get_json(silent=True) is None and body.strip() != b"null":
         raise ApiError(400, "malformed_json", "The body is not valid JSON.")
+
+
+def _over_limit(body: bytes) -> bool:
+    """A chunked body is cut at the limit without a word: look for a byte beyond it."""
+    limit = request.max_content_length
+    return bool(limit) and len(body) >= limit and bool(request.environ["wsgi.input"].read(1))
 
 
 def _has_body() -> bool:

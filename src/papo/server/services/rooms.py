@@ -77,9 +77,12 @@ def find_for_writing(ref: int | str, user_id: int) -> Room:
             ApiError(404, "room_not_found", "There is no room named '%(name)s'.", name=ref),
         )
     mine = (Membership.room_id == Room.id) & (Membership.user_id == user_id)
+    active = select(User.active).where(User.id == user_id).scalar_subquery()
     row = db.session.execute(
-        select(Room, Membership.user_id).outerjoin(Membership, mine).where(where)
+        select(Room, Membership.user_id, active).outerjoin(Membership, mine).where(where)
     ).first()
+    if row is not None and not row[2]:
+        raise ApiError(401, "token_invalid", "This account is no longer active.")
     if row is None or (row[0].private and row[1] is None):
         raise missing
     if row[1] is None:
