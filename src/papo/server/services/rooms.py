@@ -76,6 +76,8 @@ def find_for_writing(ref: int | str, user_id: int) -> Room:
             Room.name == ref.strip().lower(),
             ApiError(404, "room_not_found", "There is no room named '%(name)s'.", name=ref),
         )
+    if isinstance(ref, int) and not 0 < ref <= MAX_ID:
+        raise missing
     mine = (Membership.room_id == Room.id) & (Membership.user_id == user_id)
     active = select(User.active).where(User.id == user_id).scalar_subquery()
     row = db.session.execute(
