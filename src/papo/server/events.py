@@ -83,10 +83,10 @@ class Refused(ConnectionRefusedError):
 
 
 @socketio.on("connect")
-def connect(auth: Any = None) -> None:
+def connect(auth: Any = None) -> dict | None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
-    if request.sid in hub().conns:
-        return  # a client emitting "connect" itself: it is connected already
+    if request.sid in hub().conns:  # a client emitting "connect" itself: it is connected already
+        return _reserved("connect")
     auth = auth if isinstance(auth, dict) else {}
     token, lang = auth.get("token"), negotiate(auth.get("lang"))
     try:
@@ -125,13 +125,18 @@ def _new_conn(user: User, session, lang: str) -> Conn:
 
 
 @socketio.on("disconnect")
-def disconnect(*_reason: Any) -> None:
+def disconnect(*_reason: Any) -> dict | None:
     """The last connection of a user closing tells everyone they went offline."""
     if socketio.server.manager.is_connected(request.sid, "/"):
-        return  # a client emitting "disconnect" as an event: the connection is still open
+        return _reserved("disconnect")  # emitted as an event: the connection is still open
     conn, offline = hub().remove(request.sid)
     if conn is not None and offline:
         emit("presence", {"user": conn.author(), "online": False}, broadcast=True)
+
+
+def _reserved(name: str) -> dict:
+    """A client may not emit the lifecycle events; answer as for an unknown event."""
+    return _error(ApiError(404, "unknown_event", "There is no event named '%(name)s'.", name=name))
 
 
 @socketio.on("send_message")
