@@ -14,17 +14,15 @@ from reliability.conftest import record_figure
 
 ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
 LIBRARY_BUG = (
-    "server bug (python-socketio / python-engineio, reachable by any client): {what} raises "
-    "inside the library before Papo's handlers run, so the log gets a traceback (and no "
-    "acknowledgement is sent). Fix in app.py after socketio.init_app, a guard for the "
-    "Socket.IO server: (1) replace socketio.server._handle_event with a wrapper that answers "
-    "an unknown_event error acknowledgement (if the packet has an id) and returns unless the "
-    "data is a non-empty list whose first item is a str; (2) register "
-    "socketio.server.eio.on('message', ...) with a wrapper of socketio.server."
-    "_handle_eio_message that catches ValueError, TypeError and RecursionError from packet "
-    "decoding, logs one line at INFO and disconnects that Engine.IO session; (3) wrap the "
-    "Engine.IO WSGI middleware so that a ValueError from engineio.packet.Packet.decode in "
-    "the WebSocket loop ends that connection with one log line instead of a traceback."
+    "server bug (python-socketio / python-engineio, reachable by any client): {what} fails "
+    "to decode inside the library, before Papo's handlers (and app._guard_event_names) run, "
+    "so the log gets a traceback. Fix in app.py next to _guard_event_names: register "
+    "socketio.server.eio.on('message', wrapper) where the wrapper calls socketio.server."
+    "_handle_eio_message and catches ValueError, TypeError and RecursionError, logs one line "
+    "at INFO and disconnects that Engine.IO session (verified to clear every Socket.IO case "
+    "here). An undecodable Engine.IO packet ('zz') fails in engineio.socket.Socket."
+    "_websocket_handler, which decodes outside its try: report upstream, or wrap the "
+    "Engine.IO middleware to end that connection with one log line."
 )
 
 

@@ -67,24 +67,8 @@ EVENTS = {
 }
 # What the room's other members would hear if the event went through.
 HEARD = ("receive_message", "message_updated", "message_deleted", "typing", "membership")
-SEND_UNCHECKED = pytest.mark.xfail(
-    reason="server bug: events.send_message no longer loads the user (rooms.find_for_writing "
-    "takes conn.user_id), so a connection whose account was deactivated without it being "
-    "dropped (a connect racing the deactivation; see also test_reserved_events) still posts. "
-    "Fix: check the account is active in send_message, e.g. join users with active = true "
-    "in rooms.find_for_writing and answer 401 token_invalid when it is not.",
-    strict=True,
-)
-KNOWN_BUGS: dict = {}
 CASES = [
-    pytest.param(
-        event,
-        kind,
-        actor,
-        outcome,
-        id=f"{event} {kind} as {actor}",
-        marks=[KNOWN_BUGS[event, actor]] if (event, actor) in KNOWN_BUGS else [],
-    )
+    pytest.param(event, kind, actor, outcome, id=f"{event} {kind} as {actor}")
     for event, (_payload, *by_kind) in EVENTS.items()
     for kind, outcomes in zip(("public", "private"), by_kind, strict=True)
     for actor, outcome in zip(CONNECTED, outcomes, strict=True)

@@ -1,5 +1,6 @@
 """A client cannot fake the connection's own life cycle by emitting events named "connect"
-or "disconnect": python-socketio hands such events to the application's lifecycle handlers.
+or "disconnect" (python-socketio hands such events to the lifecycle handlers, which answer
+them as unknown events): it stays signed in, in its rooms, and subject to revocation.
 """
 
 import pytest
@@ -7,18 +8,6 @@ import pytest
 from chat.clients import error_code
 from security.cast import SQLITE_ONLY
 
-LIFECYCLE_BUG = (
-    "server bug: python-socketio dispatches a client-emitted 'disconnect' (or 'connect') "
-    "event to events.disconnect (events.connect). Emitting 'disconnect' removes the "
-    "connection from the hub while it stays open and in its rooms' channels, so it keeps "
-    "receiving the rooms' messages, is no longer found when its user is removed from a room, "
-    "signs out or is deactivated, and its user is announced offline. Fix in events.py: start "
-    "connect() and disconnect() with `if socketio.server.manager.is_connected(request.sid, "
-    "'/'): return _error(ApiError(404, 'unknown_event', ...))`: the real lifecycle calls run "
-    "while the sid is pending (pre_connect / pre_disconnect), an emitted event only on a "
-    "fully connected sid."
-)
-lifecycle_bug = pytest.mark.xfail(reason=LIFECYCLE_BUG, strict=True)
 pytestmark = SQLITE_ONLY
 
 
