@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKERS = "papo-2w-redis"  # the multi-process target (bench/run.py workers_variant)
 
 
 def _get(items: list[dict], **match) -> dict:
@@ -126,7 +127,8 @@ def headline(f: Facts) -> str:
             f"{_fan_sentence(f, 'papo-sqlite', receivers)}"
             + (f", **{ratio} Node socket.io**" if ratio != "–" else "")
             + f"; Node socket.io {_fan_sentence(f, 'node-sio', receivers)}; "
-            f"Papo on PostgreSQL {_fan_sentence(f, 'papo-pg', receivers)}."
+            f"Papo on PostgreSQL {_fan_sentence(f, 'papo-pg', receivers)}; "
+            f"Papo as 2 processes + Redis, all on core 0, {_fan_sentence(f, WORKERS, receivers)}."
         )
     counts = sorted({c["requested"] for c in r.get("capacity", [])})
     if counts:
@@ -159,10 +161,23 @@ def headline(f: Facts) -> str:
         if _no_loss(r)
         else "- **Some steps lost or duplicated messages: see the step table**"
     )
-    lines[-1] += (
-        "; overload shows as queueing latency. Multi-process Papo with Redis: not measured yet."
-    )
+    lines[-1] += "; overload shows as queueing latency."
     return "\n".join(lines)
+
+
+def redis_sentence(f: Facts) -> str:
+    """How the multi-process target compares with one process, at each C."""
+    parts = []
+    for receivers in f.t._receivers(f.r):
+        one, _ = f.fan("papo-sqlite", receivers)
+        two, _ = f.fan(WORKERS, receivers)
+        if not one or not two or "error" in two:
+            continue
+        ratio = f.t._ratio(two.get("max_sustainable"), one.get("max_sustainable"))
+        parts.append(
+            f"At C={receivers:,} it {_fan_sentence(f, WORKERS, receivers)}: {ratio} one process"
+        )
+    return "; ".join(parts) + "." if parts else "Not measured in this run."
 
 
 def _no_loss(results: dict) -> bool:
@@ -474,13 +489,14 @@ the samples on a `getsockopt` call that costs about 0.6 µs).
 
 ## Papo with several processes and Redis
 
-*Slot reserved; not measured.* Multi-process serving (`papo serve --workers N` on one port,
-Redis between the processes) is not declared ready. To fill the slot, add a target in
-`bench/run.py` built like `papo_target` with `argv` `… papo.cli serve --workers N`,
-`REDIS_URL` pointing at a throwaway `redis-server` on loopback, and the PIDs of all workers
-summed for CPU and RSS; it then joins every table above. On this 2-core machine, with the
-generator on core 1, N workers would share core 0: a meaningful figure needs a machine with
-more cores (or the generator on another host).
+`papo serve --workers 2` on one port (SO_REUSEPORT spreads the connections over the two
+workers), with Flask-SocketIO's message queue and Papo's directory of live connections in a
+fresh `redis-server`: the row “{t.LABELS[WORKERS]}” of the fan-out tables. Every emit is
+published to Redis and delivered back by each worker's listener, so a message crosses
+processes whichever worker its sender landed on. The workers and Redis share core 0 (the
+generator has core 1): on this 2-core machine the figure is the **price of the Redis path**,
+not a scale-out, which needs a core per worker. CPU and RSS are summed over the supervisor
+and its workers. {redis_sentence(f)}
 
 ## Caveats
 

@@ -31,19 +31,47 @@ const nowMs = () => performance.now();
 
 // ---------------------------------------------------------------- /proc readings
 
+function readOne(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = /VmRSS:\s+(\d+)/.exec(status);
+  const threads = /Threads:\s+(\d+)/.exec(status);
+  return {
+    ticks: Number(fields[11]) + Number(fields[12]),
+    rssKiB: rss ? Number(rss[1]) : 0,
+    threads: threads ? Number(threads[1]) : 0,
+  };
+}
+
+function descendants(pid) {
+  // A multi-process server (a supervisor and its workers) counts as one server.
+  let children = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+  } catch {
+    return [];
+  }
+  return children.filter(Boolean).flatMap((child) => [child, ...descendants(child)]);
+}
+
 function procStat(pid) {
   if (!pid) return null;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /VmRSS:\s+(\d+)/.exec(status);
-    const threads = /Threads:\s+(\d+)/.exec(status);
-    return {
-      ticks: Number(fields[11]) + Number(fields[12]),
-      rssKiB: rss ? Number(rss[1]) : 0,
-      threads: threads ? Number(threads[1]) : 0,
-    };
+    const total = readOne(pid);
+    total.processes = 1;
+    for (const child of descendants(pid)) {
+      try {
+        const one = readOne(child);
+        total.ticks += one.ticks;
+        total.rssKiB += one.rssKiB;
+        total.threads += one.threads;
+        total.processes += 1;
+      } catch {
+        // the child exited between the listing and the reading
+      }
+    }
+    return total;
   } catch {
     return null;
   }

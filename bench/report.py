@@ -13,14 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "bench-latency.png"
 REFERENCE = "node-sio"
-ORDER = ["papo-sqlite", "papo-pg", "node-sio", "node-ws"]
+ORDER = ["papo-sqlite", "papo-pg", "papo-2w-redis", "papo-threading", "node-sio", "node-ws"]
 LABELS = {
     "papo-sqlite": "Papo, SQLite (1 process)",
     "papo-pg": "Papo, PostgreSQL 15 (1 process)",
+    "papo-2w-redis": "Papo, SQLite, 2 processes + Redis (all on core 0)",
+    "papo-threading": "Papo, SQLite, threading (Werkzeug)",
     "node-sio": "Node socket.io 4 (reference)",
     "node-ws": "raw Node ws (near-limit)",
 }
-REDIS_SLOT = "Papo, several processes + Redis"
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -116,18 +117,6 @@ def fanout_summary(results: dict) -> str:
                     _ratio(run.get("max_sustainable"), ref.get("max_sustainable") if ref else None),
                 ]
             )
-        rows.append(
-            [
-                f"{receivers:,}",
-                REDIS_SLOT,
-                "*slot: not measured yet (multi-process serving is not ready)*",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
     headers = [
         "C",
         "server",

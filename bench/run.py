@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import broker
 import hotpath
 import machine
 import pg
@@ -52,7 +53,8 @@ class Plan:
     )
     send_s: float = 5
     drain_s: float = 3
-    connections: tuple[int, ...] = (1000, 5000)
+    connections: tuple[int, ...] = (1000, 5000, 10000)
+    workers: int = 2
     storm: tuple[int, ...] = (500, 1000)
     hold_s: float = 5
     rest_s: float = 5
@@ -82,6 +84,21 @@ def threading_variant(target: Target) -> Target:
     return replace(target, name="papo-threading", label="Papo, SQLite, threading", env=env)
 
 
+def workers_variant(target: Target, workers: int) -> Target:
+    """The same Papo on the same data as `papo serve --workers N`, meeting in a fresh Redis.
+
+    The workers share the server core with Redis: on this 2-core machine the figure is the
+    price of the Redis path (every emit goes through Redis and back), not a scale-out.
+    """
+    return replace(
+        target,
+        name=f"papo-{workers}w-redis",
+        label=f"Papo, SQLite, {workers} processes + Redis",
+        argv=[*target.argv, "--workers", str(workers)],
+        redis=True,
+    )
+
+
 @dataclass
 class Target:
     """A server under test: how to start it and how the generator reaches it."""
@@ -96,6 +113,7 @@ class Target:
     tokens_file: str | None = None
     room: int | None = None
     papo: bool = False
+    redis: bool = False  # started with a fresh redis-server of its own (REDIS_URL)
 
     @contextmanager
     def serve(self, workdir: Path):
@@ -103,8 +121,11 @@ class Target:
         port = free_port()
         argv = [part.replace("{port}", str(port)) for part in self.argv]
         env = {key: value.replace("{port}", str(port)) for key, value in self.env.items()}
-        server = Server(self.name, argv, port=port, workdir=workdir, env=env)
-        with server:
+        with ExitStack() as stack:
+            if self.redis:
+                env["REDIS_URL"] = stack.enter_context(broker.redis_server())
+            server = Server(self.name, argv, port=port, workdir=workdir, env=env)
+            stack.enter_context(server)
             server.start(self.health)
             yield server
 
@@ -286,7 +307,7 @@ class Run:
         for target in targets:
             with self.phase(f"fan-out {target.name}"), target.serve(self.workdir) as server:
                 self.fanout(target, server)
-                if target.papo:
+                if target.papo and not target.redis:
                     self.persistence(
                         target,
                         server,
@@ -607,11 +628,12 @@ def main() -> int:
                 if cluster is not None:
                     papo.append(run.seed_papo("papo-pg", cluster.create_database("papo_bench")))
             refs = node_targets()
+            modes = [workers_variant(sqlite, plan.workers)] if broker.available() else []
             if args.threading:
-                papo.append(threading_variant(sqlite))
+                modes.append(threading_variant(sqlite))
             wanted = set(args.only.split(",")) if args.only else set(PHASES)
             if "fanout" in wanted:
-                run.fanout_phase(refs + papo, cluster)
+                run.fanout_phase(refs + papo + modes, cluster)
             if "capacity" in wanted:
                 run.capacity_phase([sqlite, *refs])
             if "storm" in wanted:

@@ -5,6 +5,9 @@ Papo's code is untouched: this wrapper patches libraries before starting the ser
                          acknowledgement latency is Nagle's algorithm meeting delayed ACKs.
 - PAPO_BENCH_GC_LOG=path append one line per garbage collection that took 1 ms or more:
                          "<unix time> <generation> <milliseconds>".
+- PAPO_BENCH_TRACEMALLOC=path  on SIGUSR2 start tracing Python allocations; on SIGUSR1
+                         write the 60 biggest sites of what is still allocated since then
+                         (with 12 callers each) to path.
 """
 
 import os
@@ -46,7 +49,41 @@ def _gc_log(path: str) -> None:
     gc.callbacks.append(watch)
 
 
+def _tracemalloc(path: str) -> None:
+    import signal
+    import tracemalloc
+
+    def dump(*_args) -> None:
+        snapshot = tracemalloc.take_snapshot()
+        with open(path, "w") as out:
+            total = sum(stat.size for stat in snapshot.statistics("filename"))
+            out.write(f"total traced {total / 1024:.0f} KiB\n")
+            for stat in snapshot.statistics("traceback")[:60]:
+                out.write(f"\n{stat.size / 1024:.1f} KiB in {stat.count} blocks\n")
+                out.write("\n".join(stat.traceback.format(limit=12)) + "\n")
+
+    signal.signal(signal.SIGUSR2, lambda *_args: tracemalloc.start(12))
+    signal.signal(signal.SIGUSR1, dump)
+
+
+def _trim_on_hup() -> None:
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL("libc.so.6")
+
+    def trim(*_args) -> None:
+        gc.collect()
+        libc.malloc_trim(0)
+
+    signal.signal(signal.SIGHUP, trim)
+
+
 if __name__ == "__main__":
+    if os.environ.get("PAPO_BENCH_TRIM") == "1":
+        _trim_on_hup()
+    if os.environ.get("PAPO_BENCH_TRACEMALLOC"):
+        _tracemalloc(os.environ["PAPO_BENCH_TRACEMALLOC"])
     if os.environ.get("PAPO_BENCH_NODELAY") == "1":
         _nodelay()
     if os.environ.get("PAPO_BENCH_GC_LOG"):
