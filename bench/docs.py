@@ -139,6 +139,28 @@ def headline(f: Facts) -> str:
             f"at **{papo.get('kib_per_conn', '–')} KiB each** (Node socket.io "
             f"{node.get('kib_per_conn', '–')} KiB: {f.t._ratio(papo.get('kib_per_conn'), node.get('kib_per_conn'))})."
         )
+    ahead = []
+    for receivers in f.t._receivers(r):
+        old, new = f.fan(BEFORE, receivers)[0], f.fan("papo-sqlite", receivers)[0]
+        if old and new:
+            ahead.append(
+                f"{_f(new.get('max_sustainable')) if new.get('max_sustainable') else 'none'} "
+                "msg/s against "
+                f"{_f(old.get('max_sustainable')) if old.get('max_sustainable') else 'none'} "
+                f"at C={receivers:,}"
+            )
+    old_cap = [c for c in r.get("capacity", []) if c.get("target") == BEFORE]
+    if ahead or old_cap:
+        text = "- **Direct WebSocket writes against the library's writer, same run:** " + "; ".join(
+            ahead
+        )
+        if old_cap:
+            new_cap = f.cap("papo-sqlite", old_cap[0]["requested"])
+            text += (
+                f"; {_f(new_cap.get('kib_per_conn'))} KiB against "
+                f"{_f(old_cap[0].get('kib_per_conn'))} KiB per idle connection"
+            )
+        lines.append(text + " (see Before and after).")
     sq, pg_on = f.persist("papo-sqlite"), f.persist("papo-pg", "synchronous_commit=on")
     lines.append(
         f"- **Persistence:** {_f(sq.get('commits_per_s'))} acknowledged (committed) messages/s on "
@@ -165,6 +187,58 @@ def headline(f: Facts) -> str:
     return "\n".join(lines)
 
 
+BEFORE = "papo-library-ws"
+
+
+def before_after(f: Facts) -> str:
+    """Papo as shipped against the same Papo with the library's WebSocket writer."""
+    rows = []
+    for receivers in f.t._receivers(f.r):
+        (old, old_best), (new, new_best) = f.fan(BEFORE, receivers), f.fan("papo-sqlite", receivers)
+        if not old or not new:
+            continue
+        rows.append(
+            [
+                f"fan-out to {receivers:,}: highest rate with p99 < 100 ms, msg/s",
+                _f(old.get("max_sustainable")) if old.get("max_sustainable") else "none",
+                _f(new.get("max_sustainable")) if new.get("max_sustainable") else "none",
+                f.t._ratio(new.get("max_sustainable"), old.get("max_sustainable")),
+            ]
+        )
+        rows.append(
+            [
+                f"fan-out to {receivers:,}: × Node socket.io",
+                f.ratio(BEFORE, receivers),
+                f.ratio("papo-sqlite", receivers),
+                "",
+            ]
+        )
+        rows.append(
+            [
+                f"fan-out to {receivers:,}: p50 / p99 ms at that rate",
+                f"{_f(old_best.get('p50'))} / {_f(old_best.get('p99'))}",
+                f"{_f(new_best.get('p50'))} / {_f(new_best.get('p99'))}",
+                "",
+            ]
+        )
+    counts = sorted({c["requested"] for c in f.r.get("capacity", []) if c["target"] == BEFORE})
+    for count in counts:
+        old, new = f.cap(BEFORE, count), f.cap("papo-sqlite", count)
+        rows.append(
+            [
+                f"{count:,} idle connections: KiB each",
+                _f(old.get("kib_per_conn")),
+                _f(new.get("kib_per_conn")),
+                f.t._ratio(new.get("kib_per_conn"), old.get("kib_per_conn")),
+            ]
+        )
+    if not rows:
+        return "Not measured in this run."
+    return f.t._table(
+        ["measure", "library writer (before)", "direct writer (now)", "now / before"], rows
+    )
+
+
 def redis_sentence(f: Facts) -> str:
     """How the multi-process target compares with one process, at each C."""
     parts = []
@@ -175,9 +249,12 @@ def redis_sentence(f: Facts) -> str:
             continue
         ratio = f.t._ratio(two.get("max_sustainable"), one.get("max_sustainable"))
         parts.append(
-            f"At C={receivers:,} it {_fan_sentence(f, WORKERS, receivers)}: {ratio} one process"
+            f"at C={receivers:,} it {_fan_sentence(f, WORKERS, receivers)}: {ratio} one process"
         )
-    return "; ".join(parts) + "." if parts else "Not measured in this run."
+    if not parts:
+        return "Not measured in this run."
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
 
 
 def _no_loss(results: dict) -> bool:
@@ -192,36 +269,30 @@ def _stage_notes(f: Facts) -> dict[str, str]:
     """What each stage is, with the single functions that carry it, from this run."""
     big, small = 1000, 100
     w = f.watch
-    timeouts = sum(
-        w(big, f"gevent/timeout.py:Timeout.{n}") or 0
-        for n in ("__init__", "start", "start_new", "cancel", "close")
-    )
     return {
         "per-recipient writer": (
-            "One Engine.IO writer greenlet per connection (`engineio/socket.py` "
-            "`Socket._websocket_handler.<locals>.writer`) wakes for every queued packet, "
-            "frames it (`geventwebsocket` `WebSocket.send_frame`) and writes it with gevent's "
-            f"`sendall`. At C=1,000: the `send()` syscall {_pct(w(big, 'gevent/_socketcommon.py:SocketMixin.send'))} "
-            f"self; `Socket.poll` (`queue.get(timeout=…)`) {_pct(w(big, 'engineio/socket.py:Socket.poll', 'inclusive'))} "
-            f"inclusive, of which gevent `Timeout` objects created and cancelled for every get "
-            f"{_pct(timeouts)}; `getsockopt(SO_SNDBUF)`, which gevent's `_sendall` issues before "
-            f"every write, {_pct(w(big, 'gevent/_socketcommon.py:SocketMixin.getsockopt'))}. Node "
-            "writes the encoded frame straight to each socket. This is library code "
-            "(python-engineio + gevent-websocket), so the lever is how Papo serves websockets: "
-            "fewer greenlet switches and syscalls per delivery."
+            "What python-engineio does by itself: one writer greenlet per connection "
+            "(`engineio/socket.py` `Socket._websocket_handler.<locals>.writer`) woken for every "
+            "queued packet, framing it and writing it with gevent's `sendall` (a "
+            "`getsockopt(SO_SNDBUF)` and a `send()` each). That was 72 % of busy CPU at "
+            "C=1,000 in the first profiled run (bench/results/20261124T152953Z.json). Papo now "
+            "writes directly (`src/papo/server/direct_websocket.py`), so this stage holds only "
+            "the backlog flushes of clients whose kernel buffer was full."
         ),
         "broadcast": (
-            "`Hub.emit_to_room` (`src/papo/server/live.py`) → python-socketio `Manager.emit` → "
-            "`engineio/socket.py` `Socket.send` for each recipient: a ping-timeout check, a gevent "
-            "`queue.put` and a `logger.info(...)` whose arguments are built even with logging off "
-            f"(`Socket.send` alone {_pct(w(big, 'engineio/socket.py:Socket.send'))} at C=1,000). It runs "
-            "inside `db.session.commit()` through the `after_commit` hook "
-            "(`src/papo/server/services/realtime.py`), so nothing else runs until the whole room "
-            "has been queued."
+            "`Hub.emit_to_room` (`src/papo/server/live.py`) → python-socketio `Manager.emit` "
+            "(encodes the packet once) → `Writer.send` for each recipient "
+            "(`src/papo/server/direct_websocket.py`): the ping-timeout check, the WebSocket "
+            "frame built once per broadcast, and one non-blocking `send()` per recipient "
+            f"(`Writer.write` {_pct(w(big, 'papo/server/direct_websocket.py:Writer.write', 'inclusive'))} "
+            f"inclusive at C=1,000, {_pct(w(big, 'papo/server/direct_websocket.py:Writer.write'))} "
+            "self, nearly all of it the syscall). It runs inside `db.session.commit()` through "
+            "the `after_commit` hook (`src/papo/server/services/realtime.py`): the message "
+            "reaches every socket before anything else runs, as in Node."
         ),
         "gevent hub": (
-            "`gevent/hub.py` `Hub.run`: the event loop switching to the greenlets that the "
-            "broadcast woke (one per recipient) and back."
+            "`gevent/hub.py` `Hub.run`: the event loop polling sockets and switching to the "
+            "greenlet of each connection that sent something."
         ),
         "SQLAlchemy, caller": (
             "Samples inside SQLAlchemy whose stack py-spy read cut short, so the Papo caller is "
@@ -367,7 +438,7 @@ same-run ratios are comparable.
 
 ```sh
 make bench                                         # everything (~{results["wall_s"] / 60:.0f} min here)
-make bench BENCH_ARGS="--conns 1000,5000,10000"    # also 10,000 idle connections
+make bench BENCH_ARGS="--conns 1000,5000"          # idle connections up to 5,000 only
 make bench BENCH_ARGS=--quick                      # short ladders, to try the bench itself
 make bench BENCH_ARGS="--wait-quiet 300"           # on a shared machine: wait longer for idle cores
 make bench BENCH_ARGS="--only fanout --no-pg"      # one section (the docs are not rewritten)
@@ -486,6 +557,19 @@ the samples on a `getsockopt` call that costs about 0.6 µs).
 ## Diagnostics
 
 {t.diagnostics_table(results)}
+
+## Before and after: how Papo writes to WebSockets
+
+The profile of the first runs put 72 % of busy CPU at C=1,000 in python-engineio's writer
+greenlets, and the idle-connection figure (58.8 KiB each) on three greenlets and a queue per
+connection. `src/papo/server/direct_websocket.py` now frames each broadcast once, writes it
+straight to each non-blocking socket (a backlog and a short-lived greenlet only for a client
+whose kernel buffer is full; past `PAPO_CLIENT_BACKLOG_BYTES` that client is disconnected)
+and sends every connection's pings from one greenlet. The “before” is the same Papo with the
+library's writer (`bench/diag/serve.py`, `PAPO_BENCH_LIBRARY_WEBSOCKET=1`), measured in this
+run:
+
+{before_after(f)}
 
 ## Papo with several processes and Redis
 

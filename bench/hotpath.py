@@ -17,7 +17,7 @@ from pathlib import Path
 
 from procs import BENCH, GENERATOR_CPU, ROOT, pinned
 
-WRITER = "per-recipient writer greenlet: queue get + websocket frame + send()"
+WRITER = "per-recipient writer greenlet (library) or backlog flush (direct writer)"
 # py-spy's non-blocking mode sometimes reads a stack cut short (the greenlet moved on while it
 # read): those samples have no stage frame, so they are placed by the library they are in.
 FALLBACKS: list[tuple[str, tuple[str, ...]]] = [
@@ -35,12 +35,14 @@ STAGES: list[tuple[str, set[str]]] = [
         WRITER,
         {
             "engineio/socket.py:Socket._websocket_handler.<locals>.writer",
+            "papo/server/direct_websocket.py:Writer._flush",
         },
     ),
     (
         "read + decode incoming frames",
         {
             "engineio/socket.py:Socket._websocket_handler",
+            "papo/server/direct_websocket.py:_read",
             "engineio/socket.py:Socket.receive",
             "socketio/server.py:Server._handle_eio_message",
         },
@@ -82,7 +84,10 @@ STAGES: list[tuple[str, set[str]]] = [
             "papo/server/services/messages.py:public",
         },
     ),
-    ("broadcast: encode once, queue to every recipient", {"papo/server/live.py:Hub.emit_to_room"}),
+    (
+        "broadcast: encode and frame once, write to every recipient",
+        {"papo/server/live.py:Hub.emit_to_room"},
+    ),
     ("acknowledgement: encode + queue", {"socketio/server.py:Server._send_packet"}),
     (
         "connect / disconnect / presence",
@@ -125,6 +130,10 @@ CROSS_CUTS: list[tuple[str, set[str]]] = [
     ),
     ("Engine.IO Socket.send: one queue.put per recipient", {"engineio/socket.py:Socket.send"}),
     (
+        "direct writes: one non-blocking send() per recipient (Writer.write)",
+        {"papo/server/direct_websocket.py:Writer.write"},
+    ),
+    (
         "SQLAlchemy (ORM + Core + driver), outside the broadcast",
         {
             "sqlalchemy/orm/session.py:Session.execute",
@@ -149,6 +158,8 @@ WATCH = (
     "gevent/_socketcommon.py:SocketMixin.getsockopt",
     "engineio/socket.py:Socket.poll",
     "engineio/socket.py:Socket.send",
+    "papo/server/direct_websocket.py:Writer.send",
+    "papo/server/direct_websocket.py:Writer.write",
     "gevent/timeout.py:Timeout.__init__",
     "gevent/timeout.py:Timeout.start",
     "gevent/timeout.py:Timeout.start_new",

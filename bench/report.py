@@ -13,12 +13,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "bench-latency.png"
 REFERENCE = "node-sio"
-ORDER = ["papo-sqlite", "papo-pg", "papo-2w-redis", "papo-threading", "node-sio", "node-ws"]
+ORDER = [
+    "papo-sqlite",
+    "papo-pg",
+    "papo-2w-redis",
+    "papo-library-ws",
+    "papo-threading",
+    "node-sio",
+    "node-ws",
+]
 LABELS = {
     "papo-sqlite": "Papo, SQLite (1 process)",
     "papo-pg": "Papo, PostgreSQL 15 (1 process)",
     "papo-2w-redis": "Papo, SQLite, 2 processes + Redis (all on core 0)",
     "papo-threading": "Papo, SQLite, threading (Werkzeug)",
+    "papo-library-ws": "Papo, SQLite, library WebSocket writer (before)",
     "node-sio": "Node socket.io 4 (reference)",
     "node-ws": "raw Node ws (near-limit)",
 }

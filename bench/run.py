@@ -84,6 +84,18 @@ def threading_variant(target: Target) -> Target:
     return replace(target, name="papo-threading", label="Papo, SQLite, threading", env=env)
 
 
+def library_websocket_variant(target: Target) -> Target:
+    """The same Papo with python-engineio's own WebSocket writer: the "before" of this run."""
+    return replace(
+        target,
+        name="papo-library-ws",
+        label="Papo, SQLite, library WebSocket writer (before)",
+        argv=[sys.executable, str(BENCH / "diag" / "serve.py")],
+        env={**target.env, "PAPO_BENCH_LIBRARY_WEBSOCKET": "1"},
+        variant=True,
+    )
+
+
 def workers_variant(target: Target, workers: int) -> Target:
     """The same Papo on the same data as `papo serve --workers N`, meeting in a fresh Redis.
 
@@ -96,6 +108,7 @@ def workers_variant(target: Target, workers: int) -> Target:
         label=f"Papo, SQLite, {workers} processes + Redis",
         argv=[*target.argv, "--workers", str(workers)],
         redis=True,
+        variant=True,
     )
 
 
@@ -114,6 +127,7 @@ class Target:
     room: int | None = None
     papo: bool = False
     redis: bool = False  # started with a fresh redis-server of its own (REDIS_URL)
+    variant: bool = False  # a variant of Papo on SQLite, compared in the fan-out only
 
     @contextmanager
     def serve(self, workdir: Path):
@@ -307,7 +321,7 @@ class Run:
         for target in targets:
             with self.phase(f"fan-out {target.name}"), target.serve(self.workdir) as server:
                 self.fanout(target, server)
-                if target.papo and not target.redis:
+                if target.papo and not target.variant:
                     self.persistence(
                         target,
                         server,
@@ -325,9 +339,10 @@ class Run:
 
     # -- idle connections
 
-    def capacity_phase(self, targets: list[Target]) -> None:
+    def capacity_phase(self, targets: list[Target], before: Target | None = None) -> None:
         for count in self.plan.connections:
-            for target in targets:
+            largest = count == max(self.plan.connections)
+            for target in targets + ([before] if before and largest else []):
                 with (
                     self.phase(f"idle {count} {target.name}"),
                     target.serve(self.workdir) as server,
@@ -628,14 +643,17 @@ def main() -> int:
                 if cluster is not None:
                     papo.append(run.seed_papo("papo-pg", cluster.create_database("papo_bench")))
             refs = node_targets()
-            modes = [workers_variant(sqlite, plan.workers)] if broker.available() else []
+            before = library_websocket_variant(sqlite)
+            modes = [before]
+            if broker.available():
+                modes.append(workers_variant(sqlite, plan.workers))
             if args.threading:
                 modes.append(threading_variant(sqlite))
             wanted = set(args.only.split(",")) if args.only else set(PHASES)
             if "fanout" in wanted:
                 run.fanout_phase(refs + papo + modes, cluster)
             if "capacity" in wanted:
-                run.capacity_phase([sqlite, *refs])
+                run.capacity_phase([sqlite, *refs], before=before)
             if "storm" in wanted:
                 run.storm_phase(sqlite)
             if "rest" in wanted:

@@ -5,6 +5,9 @@ Papo's code is untouched: this wrapper patches libraries before starting the ser
                          acknowledgement latency is Nagle's algorithm meeting delayed ACKs.
 - PAPO_BENCH_GC_LOG=path append one line per garbage collection that took 1 ms or more:
                          "<unix time> <generation> <milliseconds>".
+- PAPO_BENCH_LIBRARY_WEBSOCKET=1  serve WebSockets python-engineio's own way (a writer
+                         and a pinger greenlet per connection), as Papo did before
+                         src/papo/server/direct_websocket.py: the "before" of the bench.
 - PAPO_BENCH_TRACEMALLOC=path  on SIGUSR2 start tracing Python allocations; on SIGUSR1
                          write the 60 biggest sites of what is still allocated since then
                          (with 12 callers each) to path.
@@ -79,7 +82,15 @@ def _trim_on_hup() -> None:
     signal.signal(signal.SIGHUP, trim)
 
 
+def _library_websocket() -> None:
+    from papo.server import direct_websocket
+
+    direct_websocket.install = lambda *_args, **_kwargs: False
+
+
 if __name__ == "__main__":
+    if os.environ.get("PAPO_BENCH_LIBRARY_WEBSOCKET") == "1":
+        _library_websocket()
     if os.environ.get("PAPO_BENCH_TRIM") == "1":
         _trim_on_hup()
     if os.environ.get("PAPO_BENCH_TRACEMALLOC"):
