@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .. import __version__
-from . import errors, events, http, migrations  # noqa: F401  (events registers handlers)
+from . import direct_websocket, errors, events, http, migrations  # noqa: F401  (events registers handlers)
 from .api import register_blueprints
 from .config import Config
 from .directory import LocalDirectory, RedisDirectory
@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
     _guard_event_names(socketio.server)
+    direct_websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
@@ -113,6 +114,7 @@ def _socketio_settings(config: Config) -> dict:
         "cors_allowed_origins": _origin_check(config.cors_origins) if config.cors_origins else None,
         "message_queue": config.redis_url or None,
         "max_http_buffer_size": config.max_body_bytes,
+        "ping_interval": config.ping_interval,
     }
 
 

@@ -66,6 +66,10 @@ class Config:
     )
     message_rate: float = field(default=10.0, metadata={"env": "PAPO_MESSAGE_RATE"})
     message_burst: int = field(default=20, metadata={"env": "PAPO_MESSAGE_BURST"})
+    ping_interval: int = field(default=25, metadata={"env": "PAPO_PING_INTERVAL"})
+    client_backlog_bytes: int = field(
+        default=8 * 1024 * 1024, metadata={"env": "PAPO_CLIENT_BACKLOG_BYTES"}
+    )
     redis_url: str = field(default="", metadata={"env": "REDIS_URL"})
     db_pool_size: int = field(default=10, metadata={"env": "PAPO_DB_POOL_SIZE"})
     db_max_overflow: int = field(default=20, metadata={"env": "PAPO_DB_MAX_OVERFLOW"})
@@ -106,6 +110,8 @@ class Config:
             "PAPO_LOGIN_FREE_ATTEMPTS": (self.login_free_attempts, 1, 10**6),
             "PAPO_LOGIN_MAX_LOCKOUT_SECONDS": (self.login_max_lockout_seconds, 1, 10**7),
             "PAPO_MESSAGE_BURST": (self.message_burst, 1, 10**6),
+            "PAPO_PING_INTERVAL": (self.ping_interval, 1, 3600),
+            "PAPO_CLIENT_BACKLOG_BYTES": (self.client_backlog_bytes, 16 * 1024, 2**30),
             "PAPO_TRUSTED_PROXIES": (self.trusted_proxies, 0, 10),
             "PAPO_DB_POOL_SIZE": (self.db_pool_size, 1, 1000),
             "PAPO_DB_MAX_OVERFLOW": (self.db_max_overflow, 0, 1000),
