@@ -150,11 +150,11 @@ def send_message(conn: Conn, data: Any) -> dict:
         raise ApiError(429, "rate_limited", "You are sending too fast; wait a moment.")
     # The connection stands for an active user: deactivation closes it. No user row to load.
     room = rooms.find_for_writing(ref, conn.user_id)
-    author = conn.author()
-    message, created = messages.post(author=author, room=room, text=text, client_id=client_id)
-    if not created:  # a retry: answer with the stored message, wherever it was posted
-        return {"message": messages.public(message, message.room), "duplicate": True}
-    return {"message": messages.public(message, room, author), "duplicate": False}
+    # A retry (a client_id sent before) answers with the stored message, wherever it was posted.
+    message, created = messages.send(
+        author=conn.author(), room=room, text=text, client_id=client_id
+    )
+    return {"message": message, "duplicate": not created}
 
 
 @socketio.on("edit_message")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
@@ -43,19 +43,37 @@ def post(
     """Store a message by `author` ({id, username, name}, a member: see
     rooms.find_for_writing) and broadcast it after commit; a repeated client_id returns the
     first message instead, and broadcasts nothing."""
+    stored, earlier = _post(author, room, text, client_id)
+    if earlier is not None:
+        return earlier, False
+    return db.session.get(Message, stored["id"]), True
+
+
+def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -> tuple[dict, bool]:
+    """`post`, answering with the message as clients see it: the hot path of the chat, so
+    the new message is neither loaded into the ORM nor read back after the commit."""
+    stored, earlier = _post(author, room, text, client_id)
+    if earlier is not None:
+        return public(earlier, earlier.room), False
+    return stored, True
+
+
+def _post(author: dict, room: Room, text: str, client_id: str | None):
+    """(what _insert stored, None), or (None, the earlier message) for a repeated client_id."""
     try:
-        message = _insert(author, room, text, client_id)
+        stored = _insert(author, room, text, client_id)
         db.session.commit()
     except IntegrityError:  # this client_id was used before (or races in right now)
         db.session.rollback()
         earlier = _by_client_id(author["id"], client_id) if client_id else None
         if earlier is None:
             raise
-        return earlier, False
-    return message, True
+        return None, earlier
+    return stored, None
 
 
-def _insert(author: dict, room: Room, text: str, client_id: str | None) -> Message:
+def _insert(author: dict, room: Room, text: str, client_id: str | None) -> dict:
+    """Insert the message and queue its broadcast; return it as clients see it (with its id)."""
     # Bumping the room's counter row-locks it: in one room, ids are handed out and committed
     # in the same order, so "everything after id N" never skips a message committed later.
     seq = db.session.execute(
@@ -65,23 +83,27 @@ def _insert(author: dict, room: Room, text: str, client_id: str | None) -> Messa
         .returning(Room.last_seq),
         execution_options={"synchronize_session": False},
     ).scalar_one()
-    message = Message(
-        room_id=room.id,
-        seq=seq,
-        author_id=author["id"],
-        body=text,
-        client_id=client_id,
-        created_at=utcnow(),
-        deleted=False,
-    )
-    db.session.add(message)
-    db.session.flush()
+    created_at = utcnow()
+    message_id = db.session.execute(
+        insert(Message)
+        .values(
+            room_id=room.id,
+            seq=seq,
+            author_id=author["id"],
+            body=text,
+            client_id=client_id,
+            created_at=created_at,
+            deleted=False,
+        )
+        .returning(Message.id)
+    ).scalar_one()
     db.session.execute(
-        update(Room).where(Room.id == room.id).values(last_message_id=message.id),
+        update(Room).where(Room.id == room.id).values(last_message_id=message_id),
         execution_options={"synchronize_session": False},
     )
-    realtime.broadcast("receive_message", public(message, room, author), room.id)
-    return message
+    payload = _shape(message_id, room, seq, author, text, created_at, None, False, client_id)
+    realtime.broadcast("receive_message", payload, room.id)
+    return payload
 
 
 def _by_client_id(author_id: int, client_id: str) -> Message | None:
@@ -145,17 +167,41 @@ def public(message: Message, room: Room, author: dict | None = None) -> dict:
     """The message as clients receive it (`author` spares loading the author's row)."""
     if author is None and message.author is not None:
         author = person(message.author)
+    return _shape(
+        message.id,
+        room,
+        message.seq,
+        author,
+        message.body,
+        message.created_at,
+        message.edited_at,
+        message.deleted,
+        message.client_id,
+    )
+
+
+def _shape(
+    message_id: int,
+    room: Room,
+    seq: int,
+    author: dict | None,
+    text: str,
+    created_at: datetime,
+    edited_at: datetime | None,
+    deleted: bool,
+    client_id: str | None,
+) -> dict:
     return {
-        "id": message.id,
+        "id": message_id,
         "room": room.id,
         "room_name": room.name,
-        "seq": message.seq,
+        "seq": seq,
         "author": author,
-        "message": message.body,
-        "created_at": _iso(message.created_at),
-        "edited_at": _iso(message.edited_at),
-        "deleted": message.deleted,
-        "client_id": message.client_id,
+        "message": text,
+        "created_at": _iso(created_at),
+        "edited_at": _iso(edited_at),
+        "deleted": deleted,
+        "client_id": client_id,
     }
 
 
