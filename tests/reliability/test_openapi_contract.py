@@ -1,15 +1,34 @@
 """What /openapi.json promises, checked against what the server does.
 
-The fuzzer (test_api_fuzz.py) tolerates the answers listed in openapi_gaps.py; the strict
-expected failures here keep each of those gaps visible until the document declares it.
+The fuzzer (test_api_fuzz.py) holds every generated answer to the document; the tests here
+hold the document to the answers the fuzzer seldom or never provokes (body errors, conflicts,
+the database down) and to the rules it must state (names, required bodies), each checked
+against a real answer.
 """
+
+import re
 
 import pytest
 
-from reliability.openapi_gaps import BODY_STATUSES, UNDOCUMENTED_CONFLICTS
+from papo.server import Config, create_app
+from papo.server.api.openapi import BODY_ERRORS, UNAVAILABLE
 from security.cast import SQLITE_ONLY
+from support.apps import dispose
+from support.errors import error_of
 
 pytestmark = SQLITE_ONLY
+
+# Answers documented with a body of their own rather than the error shape.
+REPORTS = {("GET /health", "503"): "HealthOut"}
+
+# The conflicts services/rooms.py raises, by route.
+CONFLICTS = {
+    "POST /rooms/{room_id}/leave": "general_is_fixed",
+    "DELETE /rooms/{room_id}": "general_is_fixed",
+    "POST /rooms/{room_id}/members": "direct_is_fixed",
+    "DELETE /rooms/{room_id}/members/{user_id}": "general_is_fixed",
+    "PATCH /rooms/{room_id}": "general_is_fixed",
+}
 
 
 @pytest.fixture
@@ -37,14 +56,22 @@ def undocumented(document, status, labels=None):
     ]
 
 
+def schema_of(document, response):
+    """The component schema a response's JSON body refers to, and its name."""
+    schema = response["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return name, document["components"]["schemas"][name]
+
+
 def test_every_error_answer_is_documented_with_the_one_error_shape(document):
     for label, operation in operations(document):
         for status, response in operation["responses"].items():
             if int(status) >= 400:
-                schema = response["content"]["application/json"]["schema"]
-                target = schema["$ref"].rsplit("/", 1)[-1]
-                shape = document["components"]["schemas"][target]
-                assert shape["required"] == ["error"], (label, status)
+                name, shape = schema_of(document, response)
+                if (label, status) in REPORTS:
+                    assert name == REPORTS[label, status], (label, status)
+                else:
+                    assert shape["required"] == ["error"], (label, status)
 
 
 def test_every_route_that_needs_a_token_says_so(document):
@@ -56,79 +83,88 @@ def test_every_route_that_needs_a_token_says_so(document):
             assert "401" in operation["responses"], label
 
 
-def test_the_real_error_answers_match_the_gaps_the_fuzzer_tolerates(client, member):
-    # One request of each tolerated kind answers with the status and code the table says.
+@pytest.mark.parametrize(("status", "code"), [(s, c) for s, (c, _) in BODY_ERRORS.items()])
+def test_every_route_with_a_body_documents_its_body_errors(document, status, code):
+    assert undocumented(document, status) == []
+    for _label, operation in operations(document):
+        if "requestBody" in operation:
+            assert f"`{code}`" in operation["responses"][str(status)]["description"]
+
+
+def test_the_real_body_errors_are_the_documented_ones(client, member, document):
     headers = {"Authorization": member.headers["Authorization"]}
     malformed = client.post("/rooms", data="{", content_type="application/json", headers=headers)
     too_big = client.post("/rooms", json={"name": "x" * 70_000}, headers=headers)
     not_json = client.post("/rooms", data="name=x", headers=headers)
-    left = client.post("/rooms/1/leave", headers=headers)
 
-    answers = {r.status_code: r.get_json()["error"]["code"] for r in (malformed, too_big, not_json)}
-    assert answers == BODY_STATUSES
-    assert (left.status_code, left.get_json()["error"]["code"]) == (409, "general_is_fixed")
-
-
-DOC_GAP = (
-    "documentation gap: APIFlask documents only the statuses given to @bp.doc(responses=...) "
-    "and @bp.output; http.require_json_body and MAX_CONTENT_LENGTH answer {status} "
-    "({code}) on every route that takes a JSON body, undeclared. Fix: declare it once for "
-    "all of them, e.g. an app.spec_processor in api/__init__.py that adds "
-    "'{status}': {{'$ref': '#/components/responses/HTTPError'}} to every operation with a "
-    "requestBody (then drop {status} from openapi_gaps.BODY_STATUSES)."
-)
+    declared = document["paths"]["/rooms"]["post"]["responses"]
+    for response in (malformed, too_big, not_json):
+        code = BODY_ERRORS[response.status_code][0]
+        error_of(response, response.status_code, code)
+        assert f"`{code}`" in declared[str(response.status_code)]["description"]
 
 
-@pytest.mark.parametrize(
-    ("status", "code"),
-    [
-        pytest.param(
-            status,
-            code,
-            marks=pytest.mark.xfail(reason=DOC_GAP.format(status=status, code=code), strict=True),
-        )
-        for status, code in BODY_STATUSES.items()
-    ],
-)
-def test_every_route_with_a_body_documents_its_body_errors(document, status, code):
-    assert undocumented(document, status) == []
-
-
-CONFLICT_GAP = (
-    "documentation gap: services/rooms.py raises 409 general_is_fixed (leave or delete "
-    "'general', remove someone from it) and 409 direct_is_fixed (add someone to a direct "
-    "room), but the routes' @bp.doc(responses=...) in api/rooms.py do not list 409. Fix: add "
-    "409: 'general is fixed' / 'direct rooms keep their two people' to leave_room, "
-    "delete_room, remove_member and add_member (then empty openapi_gaps.UNDOCUMENTED_CONFLICTS)."
-)
-
-
-@pytest.mark.xfail(reason=CONFLICT_GAP, strict=True)
-@pytest.mark.parametrize("label", sorted(UNDOCUMENTED_CONFLICTS))
+@pytest.mark.parametrize("label", sorted(CONFLICTS))
 def test_every_conflict_a_room_route_raises_is_documented(document, label):
     assert undocumented(document, 409, labels={label}) == []
 
 
-UNAVAILABLE_GAP = (
-    "documentation gap: every route that reads the database answers 503 service_unavailable "
-    "(with Retry-After) while the database is down (errors._unavailable), but only GET "
-    "/health declares 503. Fix: declare 503 on every operation (the same spec_processor as "
-    "for the body errors)."
-)
+def test_the_real_conflicts_are_the_documented_ones(client, api, admin, member):
+    general = 1
+    direct = client.post("/rooms/direct", json={"user_id": member.id}, headers=admin.headers)
+    room = direct.get_json()["id"]
+    answers = {
+        "POST /rooms/{room_id}/leave": client.post(
+            f"/rooms/{general}/leave", headers=member.headers
+        ),
+        "DELETE /rooms/{room_id}": client.delete(f"/rooms/{general}", headers=admin.headers),
+        "POST /rooms/{room_id}/members": client.post(
+            f"/rooms/{room}/members", json={"user_id": api.create_user().id}, headers=admin.headers
+        ),
+        "DELETE /rooms/{room_id}/members/{user_id}": client.delete(
+            f"/rooms/{general}/members/{member.id}", headers=admin.headers
+        ),
+        "PATCH /rooms/{room_id}": client.patch(
+            f"/rooms/{general}", json={"name": "lobby"}, headers=admin.headers
+        ),
+    }
+
+    assert {label: error_of(r, 409)["code"] for label, r in answers.items()} == CONFLICTS
 
 
-@pytest.mark.xfail(reason=UNAVAILABLE_GAP, strict=True)
 def test_every_route_documents_that_the_database_may_be_down(document):
-    assert undocumented(document, 503, labels={label for label, _ in operations(document)}) == []
+    status, code, _ = UNAVAILABLE
+    labels = {label for label, _ in operations(document)}
+    assert undocumented(document, status, labels=labels) == []
+    for label, operation in operations(document):
+        if (label, str(status)) not in REPORTS:
+            response = operation["responses"][str(status)]
+            assert f"`{code}`" in response["description"], label
+            assert response["headers"]["Retry-After"]["required"] is True, label
 
 
-@pytest.mark.xfail(
-    reason="documentation gap: APIFlask's @bp.input does not mark the request body required, "
-    "so the document allows a bodyless POST /rooms (schemathesis sends one, and it is "
-    "rightly refused with 422). Fix: set requestBody.required = true in a spec_processor for "
-    "every operation with a body (all of Papo's bodies are required).",
-    strict=True,
-)
+def test_the_real_answer_while_the_database_is_down_is_the_documented_one(tmp_path, document):
+    url = f"sqlite:///{tmp_path}/no/such/folder/papo.sqlite3"
+    config = Config.from_env(
+        environ={}, instance_dir=tmp_path, database_url=url, auto_migrate=False, testing=True
+    )
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        answers = [
+            client.get("/rooms", headers={"Authorization": "Bearer some-token"}),
+            client.post("/auth/login", json={"username": "alice", "password": "secret"}),
+        ]
+    finally:
+        dispose(app)
+
+    status, code, _ = UNAVAILABLE
+    for response in answers:
+        error_of(response, status, code)
+        assert int(response.headers["Retry-After"]) >= 0
+    assert "Retry-After" in document["paths"]["/rooms"]["get"]["responses"]["503"]["headers"]
+
+
 def test_every_request_body_is_marked_required(document):
     optional = [
         label
@@ -138,16 +174,46 @@ def test_every_request_body_is_marked_required(document):
     assert optional == []
 
 
-@pytest.mark.xfail(
-    reason="documentation gap: the username and room-name rules (schemas.USERNAME_RE, "
-    "ROOM_NAME_RE) live in _deserialize methods, which apispec cannot see, so the document "
-    "says only 'type: string'. Fix: add validators.Regexp(USERNAME_RE) / "
-    "validators.Regexp(ROOM_NAME_RE) (and Length(1, 100) on Name) to the fields, which "
-    "apispec turns into 'pattern' and 'maxLength'.",
-    strict=True,
-)
+def test_a_request_without_its_body_is_refused(client, member):
+    error_of(client.post("/rooms", headers=member.headers), 422)
+
+
+USERNAMES = ["alice2", "  Bob.Smith ", "x_y-z", "ab", "a" * 33, "bad name", "élodie", "a/b"]
+ROOM_NAMES = ["lobby", " Team-2 ", "9lives", "-x", "_x", "a b", "x" * 65, "x" * 64, "café"]
+
+
 def test_the_name_rules_are_in_the_document(document):
     schemas = document["components"]["schemas"]
 
-    assert "pattern" in schemas["RegisterIn"]["properties"]["username"]
-    assert "pattern" in schemas["RoomCreate"]["properties"]["name"]
+    for schema in ("RegisterIn", "UserCreate"):
+        assert "pattern" in schemas[schema]["properties"]["username"], schema
+    for schema in ("RoomCreate", "RoomPatch"):
+        assert "pattern" in schemas[schema]["properties"]["name"], schema
+    for schema in ("RegisterIn", "UserCreate", "UserReplace", "UserPatch"):
+        assert "pattern" in schemas[schema]["properties"]["name"], schema
+
+
+def test_the_documented_name_rules_are_the_ones_the_server_applies(client, admin, document):
+    # The patterns describe names as sent (before trimming and lower-casing): the server
+    # takes exactly what they match, so the fuzzer's schema-violating names are all refused.
+    properties = {
+        schema: document["components"]["schemas"][schema]["properties"]
+        for schema in ("UserCreate", "RoomCreate")
+    }
+    username = re.compile(properties["UserCreate"]["username"]["pattern"])
+    display = re.compile(properties["UserCreate"]["name"]["pattern"])
+    room_name = re.compile(properties["RoomCreate"]["name"]["pattern"])
+
+    def created(path, body):
+        response = client.post(path, json=body, headers=admin.headers)
+        assert response.status_code in {201, 422}, response.get_json()
+        return response.status_code == 201
+
+    for name in USERNAMES:
+        body = {"username": name, "password": "correct horse", "name": "Someone"}
+        assert created("/users", body) is bool(username.search(name)), name
+    for name in ["Zoé", "  Zoé  ", " ", "", "z" * 100, "z" * 101, " " + "z" * 100 + " "]:
+        body = {"username": f"user{len(name)}{name.isspace()}", "password": "correct horse"}
+        assert created("/users", {**body, "name": name}) is bool(display.search(name)), name
+    for name in ROOM_NAMES:
+        assert created("/rooms", {"name": name}) is bool(room_name.search(name)), name

@@ -56,8 +56,29 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
-class Username(Text):
+class Documented(Text):
+    """Text whose rule lives in `_deserialize` (so that its error stays one sentence), and
+    whose document carries `PATTERN` and `DESCRIPTION` as field metadata instead.
+
+    PATTERN describes what the field accepts as sent, before trimming (and lower-casing): a
+    pattern of the stored form would make the document refuse what the server takes."""
+
+    PATTERN = ""
+    DESCRIPTION = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": self.PATTERN, "description": self.DESCRIPTION}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
+
+
+class Username(Documented):
     """A username: trimmed, lower-cased, 3–32 of a-z 0-9 _ . -."""
+
+    PATTERN = r"^\s*[A-Za-z0-9_.-]{3,32}\s*$"
+    DESCRIPTION = (
+        "3 to 32 of a-z, 0-9, '_', '.' and '-'; surrounding spaces are trimmed and letters "
+        "lower-cased"
+    )
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -69,8 +90,11 @@ class Username(Text):
         return text
 
 
-class Name(Text):
+class Name(Documented):
     """A display name: trimmed, 1–100 characters."""
+
+    PATTERN = r"^\s*\S([\s\S]{0,98}\S)?\s*$"
+    DESCRIPTION = "1 to 100 characters once surrounding spaces are trimmed"
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -228,8 +252,15 @@ class HealthOut(Schema):
     database = fields.String()
 
 
-class RoomName(Text):
+class RoomName(Documented):
     """A channel name: trimmed, lower-cased, 1–64 of a-z 0-9 _ - (first: a letter or digit)."""
+
+    # Exact but for U+212A KELVIN SIGN, which str.lower() turns into "k".
+    PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s*$"
+    DESCRIPTION = (
+        "1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit; surrounding "
+        "spaces are trimmed and letters lower-cased"
+    )
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()

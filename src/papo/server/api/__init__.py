@@ -4,8 +4,9 @@ from apiflask import APIFlask
 
 
 def register_blueprints(app: APIFlask) -> None:
-    """Attach every blueprint to `app`."""
-    from . import auth, health, messages, rooms, users
+    """Attach every blueprint to `app`, and complete the document they make (openapi.py)."""
+    from . import auth, health, messages, openapi, rooms, users
 
     for module in (health, auth, users, rooms, messages):
         app.register_blueprint(module.bp)
+    openapi.init_app(app)

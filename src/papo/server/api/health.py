@@ -12,7 +12,15 @@ bp = APIBlueprint("health", __name__, tag="Health")
 
 @bp.get("/health")
 @bp.output(HealthOut)
-@bp.doc(responses={503: "The database is unreachable"})
+@bp.doc(
+    responses={
+        503: {
+            "description": "The database is unreachable: the same report, saying so "
+            "(`degraded`, `unreachable`), not an error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HealthOut"}}},
+        }
+    }
+)
 def health():
     """Report whether the server and its database answer."""
     try:

@@ -103,7 +103,13 @@ def get_room(room_id: int):
 @bp.auth_required(auth)
 @bp.input(RoomPatch, arg_name="data")
 @bp.output(RoomOut)
-@bp.doc(responses={403: "Creator or admin only", 409: "Name taken"})
+@bp.doc(
+    responses={
+        403: "Creator or admin only",
+        409: "Name taken, or the room is fixed: a direct conversation, or 'general' (which "
+        "keeps its name and stays public)",
+    }
+)
 def update_room(room_id: int, data: dict):
     """Rename a channel, change its topic or privacy (its creator or an admin)."""
     user = current_user()
@@ -115,7 +121,7 @@ def update_room(room_id: int, data: dict):
 @bp.delete("/<int:room_id>")
 @bp.auth_required(auth)
 @bp.output({}, status_code=204)
-@bp.doc(responses={403: "Creator or admin only"})
+@bp.doc(responses={403: "Creator or admin only", 409: "'general' cannot be deleted"})
 def delete_room(room_id: int):
     """Delete a channel and its messages (its creator or an admin)."""
     user = current_user()
@@ -140,6 +146,7 @@ def join_room(room_id: int):
 @bp.post("/<int:room_id>/leave")
 @bp.auth_required(auth)
 @bp.output({}, status_code=204)
+@bp.doc(responses={409: "Everyone stays in 'general'"})
 def leave_room(room_id: int):
     """Leave a room."""
     user = current_user()
@@ -171,7 +178,7 @@ def list_members(room_id: int):
 @bp.auth_required(auth)
 @bp.input(MemberIn, arg_name="data")
 @bp.output({}, status_code=204)
-@bp.doc(responses={403: "Creator or admin only"})
+@bp.doc(responses={403: "Creator or admin only", 409: "A direct conversation keeps its two people"})
 def add_member(room_id: int, data: dict):
     """Add someone to a room (its creator or an admin)."""
     actor = current_user()
@@ -184,7 +191,7 @@ def add_member(room_id: int, data: dict):
 @bp.delete("/<int:room_id>/members/<int:user_id>")
 @bp.auth_required(auth)
 @bp.output({}, status_code=204)
-@bp.doc(responses={403: "Creator or admin only"})
+@bp.doc(responses={403: "Creator or admin only", 409: "Everyone stays in 'general'"})
 def remove_member(room_id: int, user_id: int):
     """Remove someone from a room (its creator or an admin; anyone may remove themself)."""
     actor = current_user()
