@@ -19,6 +19,7 @@ from .extensions import db, socketio
 from .live import Hub
 from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
+from .transport import guard_transport
 
 # APIFlask registers a nested schema both through apispec and by itself; the document is right.
 warnings.filterwarnings(
@@ -50,6 +51,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
     _guard_event_names(socketio.server)
+    guard_transport(socketio.server)
     direct_websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
