@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import threading
 import time
@@ -12,15 +13,30 @@ from typing import Any
 
 import requests
 import socketio
+import websocket
 from flask_socketio.test_client import SocketIOTestClient
 
 from support.accounts import PASSWORD, Account
 
+ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
 NOTHING = object()  # "emit the event with no payload at all"
 WAIT = 10.0  # seconds any live wait may take before the test fails
 # Every live server lets one connection send LIVE_BURST messages at once, then one per 2 s:
 # enough for the bulk tests, and a limit the rate-limit test can reach quickly.
 LIVE_BURST = 40
+
+
+def open_raw(port: int, token: str, **options: Any) -> tuple[websocket.WebSocket, dict]:
+    """A raw Engine.IO WebSocket joined to Socket.IO's namespace with `token`; returns it and
+    the Engine.IO OPEN packet's data. `options` go to websocket.create_connection."""
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}{ENGINE_IO}", **options)
+    opened = ws.recv()
+    assert opened.startswith("0{")
+    ws.send("40" + json.dumps({"token": token}))
+    deadline = time.monotonic() + WAIT
+    while not ws.recv().startswith("40"):  # presence events may come first
+        assert time.monotonic() < deadline
+    return ws, json.loads(opened[1:])
 
 
 def payloads(events: list[dict[str, Any]], name: str) -> list[Any]:

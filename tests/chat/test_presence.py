@@ -2,7 +2,8 @@
 
 import pytest
 
-from chat.clients import error_code
+from chat.clients import error_code, open_raw
+from papo.server.presence import BURST, PresenceBatcher
 
 
 def person(account, name):
@@ -128,3 +129,101 @@ def test_the_member_list_shows_a_user_offline_once_the_last_connection_closed(
     listed = client.get(f"/rooms/{general}/members", headers=member.headers).get_json()
 
     assert [m["online"] for m in listed if m["id"] == bob.id] == [False]
+
+
+# --- many at once: batches ------------------------------------------------------------------
+
+
+def announced_online(watcher) -> set[int]:
+    """Ids of the users `watcher` was told came online, one by one or in batches."""
+    ones = [p for p in watcher.received("presence") if p["online"]]
+    batched = [c for b in watcher.received("presence_batch") for c in b["changes"]]
+    return {c["user"]["id"] for c in ones + [c for c in batched if c["online"]]}
+
+
+def test_a_crowd_coming_online_at_once_is_announced_in_batches(live_server, live_api, live_client):
+    watcher = live_client(live_api.member())
+    crowd = [live_api.member() for _ in range(3 * BURST)]
+
+    sockets = [open_raw(live_server.port, account.token, timeout=5)[0] for account in crowd]
+
+    everyone = {account.id for account in crowd}
+    watcher.wait_for(lambda: everyone <= announced_online(watcher))
+    batches = watcher.received("presence_batch")
+    assert batches
+    assert len(watcher.received("presence")) + len(batches) < len(crowd)
+    for ws in sockets:
+        ws.close()
+
+
+class Recorder:
+    """A PresenceBatcher's outside world: what it emitted, and the task it asked to run."""
+
+    def __init__(self):
+        self.emitted, self.tasks = [], []
+
+    def batcher(self, **options):
+        return PresenceBatcher(
+            lambda event, payload: self.emitted.append((event, payload)),
+            self.tasks.append,
+            lambda _seconds: None,
+            **options,
+        )
+
+
+def someone(n):
+    return {"id": n, "username": f"user{n}", "name": f"User {n}"}
+
+
+def test_a_few_changes_go_out_at_once_one_by_one():
+    world = Recorder()
+    batcher = world.batcher(window=60, burst=3)
+
+    for n in range(3):
+        batcher.announce(someone(n), online=True)
+
+    assert world.emitted == [("presence", {"user": someone(n), "online": True}) for n in range(3)]
+    assert world.tasks == []
+
+
+def test_changes_beyond_the_burst_wait_a_window_and_go_out_together_latest_state_first():
+    world = Recorder()
+    batcher = world.batcher(window=60, burst=2)
+    for n in range(5):
+        batcher.announce(someone(n), online=True)
+    batcher.announce(someone(3), online=False)  # came and went within the window
+
+    assert [event for event, _ in world.emitted] == ["presence", "presence"]
+    assert len(world.tasks) == 1  # one flush scheduled, not one per change
+    world.tasks[0]()
+    event, payload = world.emitted[-1]
+    assert event == "presence_batch"
+    assert payload["changes"] == [
+        {"user": someone(2), "online": True},
+        {"user": someone(3), "online": False},
+        {"user": someone(4), "online": True},
+    ]
+
+
+def test_a_single_gathered_change_goes_out_as_a_plain_presence_event():
+    world = Recorder()
+    batcher = world.batcher(window=60, burst=1)
+    batcher.announce(someone(1), online=True)
+    batcher.announce(someone(2), online=True)
+
+    batcher.flush()
+
+    assert world.emitted[-1] == ("presence", {"user": someone(2), "online": True})
+
+
+def test_after_a_batch_the_storm_keeps_being_batched_until_it_calms():
+    world = Recorder()
+    batcher = world.batcher(window=60, burst=2)
+    for n in range(4):
+        batcher.announce(someone(n), online=True)
+    world.tasks.pop()()
+
+    batcher.announce(someone(9), online=True)
+
+    assert world.emitted[-1][0] == "presence_batch"  # nothing new went out at once
+    assert len(world.tasks) == 1

@@ -16,11 +16,10 @@ import websocket
 from engineio import packet as eio_packet
 from geventwebsocket.websocket import Header
 
-from chat.clients import LiveApi
+from chat.clients import LiveApi, open_raw
 from papo.server.direct_websocket import frame_of, websocket_frame
 from support.live_server import LiveServer
 
-ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
 BACKLOG = 64 * 1024
 # A message of 4000 "€" is about 24 KB on the wire (JSON escapes each as \u20ac).
 BIG_TEXT = "€" * 4000
@@ -77,20 +76,8 @@ def tight_api(tight_server: LiveServer) -> LiveApi:
     return LiveApi(tight_server.url)
 
 
-def open_raw(server: LiveServer, token: str, **options) -> tuple[websocket.WebSocket, dict]:
-    """A raw Engine.IO WebSocket joined to Socket.IO's namespace; returns it and its OPEN."""
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}{ENGINE_IO}", **options)
-    opened = ws.recv()
-    assert opened.startswith("0{")
-    ws.send("40" + json.dumps({"token": token}))
-    deadline = time.monotonic() + 5
-    while not ws.recv().startswith("40"):
-        assert time.monotonic() < deadline
-    return ws, json.loads(opened[1:])
-
-
 def test_every_connection_is_pinged_at_the_interval_and_stays_up(tight_server, tight_api):
-    sockets = [open_raw(tight_server, tight_api.member().token, timeout=5) for _ in range(3)]
+    sockets = [open_raw(tight_server.port, tight_api.member().token, timeout=5) for _ in range(3)]
     started = time.monotonic()
 
     assert {opened["pingInterval"] for _, opened in sockets} == {1000}
@@ -122,7 +109,7 @@ def test_a_client_that_stops_reading_is_cut_off_and_the_others_get_everything(
 ):
     stalled_account, sender_account, bystander_account = (tight_api.member() for _ in range(3))
     small_buffer = ((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),)
-    stalled, _ = open_raw(tight_server, stalled_account.token, timeout=5, sockopt=small_buffer)
+    stalled, _ = open_raw(tight_server.port, stalled_account.token, timeout=5, sockopt=small_buffer)
     sender = live_client(sender_account, server=tight_server)
     bystander = live_client(bystander_account, server=tight_server)
     offset = len(tight_server.log())
@@ -140,5 +127,5 @@ def test_a_client_that_stops_reading_is_cut_off_and_the_others_get_everything(
         while True:  # what the kernel still held, then the end
             if stalled.recv() == "":
                 raise websocket.WebSocketConnectionClosedException("closed")
-    again, _ = open_raw(tight_server, stalled_account.token, timeout=5)  # it may come back
+    again, _ = open_raw(tight_server.port, stalled_account.token, timeout=5)  # it may come back
     again.close()

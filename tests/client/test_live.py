@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from chat.clients import open_raw
 from client.helpers import register, unique_name, wait_for
 from papo.client.state import CONNECTED, RECONNECTING
+from papo.server.presence import BURST
 
 
 def general(core) -> int:
@@ -105,6 +107,19 @@ def test_presence_marks_a_member_offline_when_their_client_closes(server, make_c
     wait_for(ana, lambda: rui_id in ana.state.online, "rui online")
     rui.close()
     wait_for(ana, lambda: rui_id not in ana.state.online, "rui offline")
+
+
+def test_a_crowd_announced_in_batches_all_shows_online(server, make_core):
+    ana = make_core(server.url)
+    crowd = [register(server.url) for _ in range(3 * BURST)]
+    port = int(server.url.rsplit(":", 1)[1])
+
+    sockets = [open_raw(port, api.token, timeout=5)[0] for api, _user in crowd]
+
+    wanted = {user["id"] for _api, user in crowd}
+    wait_for(ana, lambda: wanted <= set(ana.state.online), "the whole crowd online")
+    for ws in sockets:
+        ws.close()
 
 
 def test_unread_counts_grow_in_rooms_not_on_screen(server, make_core):

@@ -383,6 +383,10 @@ class Core:
     def _on_presence(self, data: dict) -> None:
         self.state.set_presence(data["user"], bool(data["online"]))
 
+    def _on_presence_batch(self, data: dict) -> None:
+        for change in data["changes"]:  # many people at once (a reconnect storm)
+            self._on_presence(change)
+
     def _on_typing(self, data: dict) -> None:
         self.state.someone_typing(data["room"], data["user"], self.clock())
 

@@ -28,6 +28,7 @@ SERVER_EVENTS = (
     "message_updated",
     "message_deleted",
     "presence",
+    "presence_batch",
     "typing",
     "membership",
     "room_updated",

@@ -106,7 +106,7 @@ def connect(auth: Any = None) -> dict | None:
     for room_id in room_ids:
         join_room(room_key(room_id))
     if hub().add(conn):
-        emit("presence", {"user": conn.author(), "online": True}, broadcast=True)
+        hub().presence.announce(conn.author(), online=True)
 
 
 def _new_conn(user: User, session, lang: str) -> Conn:
@@ -131,7 +131,7 @@ def disconnect(*_reason: Any) -> dict | None:
         return _reserved("disconnect")  # emitted as an event: the connection is still open
     conn, offline = hub().remove(request.sid)
     if conn is not None and offline:
-        emit("presence", {"user": conn.author(), "online": False}, broadcast=True)
+        hub().announce_offline(conn.author())
 
 
 def _reserved(name: str) -> dict:

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_socketio import SocketIO
 
 from .directory import LocalDirectory, RedisDirectory
+from .presence import PresenceBatcher
 from .throttle import TokenBucket
 
 NAMESPACE = "/"
@@ -50,6 +51,14 @@ class Hub:
     socketio: SocketIO
     directory: LocalDirectory | RedisDirectory = field(default_factory=LocalDirectory)
     conns: dict[str, Conn] = field(default_factory=dict)
+    presence: PresenceBatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.presence = PresenceBatcher(
+            lambda event, payload: self.socketio.emit(event, payload, namespace=NAMESPACE),
+            self.socketio.start_background_task,
+            self.socketio.sleep,
+        )
 
     def start(self) -> None:
         """Start the directory's background work (heartbeat, reaping dead processes)."""
@@ -61,6 +70,7 @@ class Hub:
             conn, offline = self.remove(sid)
             if conn is not None and offline:
                 self.announce_offline(conn.author())
+        self.presence.flush()
         self.directory.stop()
 
     def add(self, conn: Conn) -> bool:
@@ -123,7 +133,7 @@ class Hub:
 
     def announce_offline(self, person: dict) -> None:
         """Tell everyone this user has no connection left."""
-        self.socketio.emit("presence", {"user": person, "online": False}, namespace=NAMESPACE)
+        self.presence.announce(person, online=False)
 
     def emit_to_room(self, event: str, payload: dict, room_id: int) -> None:
         """Send an event to every connection in the room's channel."""
