@@ -391,8 +391,9 @@ def _latency_notes(f: Facts) -> list[str]:
         n = b["requested"]
         quadratic = (b.get("frames_while_connecting") or 0) >= n * (n - 1) / 4
         out.append(
-            "- **Presence on connect** (`events.connect` in `src/papo/server/events.py` emits "
-            "`presence` to every connection for each user's first connection): "
+            "- **Presence on connect** (each user's first connection is announced to every "
+            "connection: one by one up to 10 per 250 ms, beyond that in one `presence_batch` "
+            "per 250 ms, `src/papo/server/presence.py`): "
             f"{a['requested']:,} distinct users connecting drew {_f(a.get('frames_while_connecting'))} "
             f"frames and {a['connect_s']:.1f} s; {n:,} users {_f(b.get('frames_while_connecting'))} "
             f"frames and {b['connect_s']:.1f} s"
@@ -401,7 +402,7 @@ def _latency_notes(f: Facts) -> list[str]:
                 "restart. The fan-out and idle tests spread their receivers over 100 accounts "
                 "for that reason."
                 if quadratic
-                else "."
+                else f" (one by one, it would be {n * (n - 1) // 2:,} frames)."
             )
         )
     return out
@@ -589,8 +590,8 @@ and its workers. {redis_sentence(f)}
   are a factor of 2 apart; the real limit lies between the last pass and the first failure.
 - The generator has one core. Near 130,000 deliveries/s it becomes the limit: steps where it
   was (generator CPU ≥ 90 %) are flagged, and the raw-ws and Node figures there are lower bounds.
-- The receivers share 100 accounts; with one account per receiver Papo's connect storm
-  (presence) would dominate the setup (see Profile).
+- The receivers share 100 accounts, so that presence traffic stays out of the fan-out and
+  idle figures; the connect storm measures it on its own.
 - Papo's Socket.IO connect does database work (token lookup, room list), so its connect
   times include that; Node's references accept any token.
 """
