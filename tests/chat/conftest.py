@@ -77,7 +77,7 @@ def new_room(client) -> Callable[..., dict[str, Any]]:
 def fill(app: APIFlask) -> Callable[[Account, int, int], list[int]]:
     """Factory: `fill(author, room_id, count)` stores `count` messages at once; returns their ids.
 
-    One transaction for the lot, keeping what messages.post keeps: the room's seq counter,
+    One transaction for the lot, keeping what messages.send keeps: the room's seq counter,
     its last message id, and ids growing with seq.
     """
 

@@ -222,7 +222,7 @@ def post_message(room_id: int, data: dict):
     user = current_user()
     room = rooms.find_for_writing(room_id, user.id)
     text = messages.clean_text(data["message"])
-    message, _created = messages.post(
+    message, _created = messages.send(
         author=messages.person(user), room=room, text=text, client_id=data.get("client_id")
     )
-    return messages.public(message, message.room)
+    return message

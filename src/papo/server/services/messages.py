@@ -37,21 +37,12 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "validation_error", message, fields={field: message})
 
 
-def post(
-    *, author: dict, room: Room, text: str, client_id: str | None = None
-) -> tuple[Message, bool]:
-    """Store a message by `author` ({id, username, name}, a member: see
-    rooms.find_for_writing) and broadcast it after commit; a repeated client_id returns the
-    first message instead, and broadcasts nothing."""
-    stored, earlier = _post(author, room, text, client_id)
-    if earlier is not None:
-        return earlier, False
-    return db.session.get(Message, stored["id"]), True
-
-
 def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -> tuple[dict, bool]:
-    """`post`, answering with the message as clients see it: the hot path of the chat, so
-    the new message is neither loaded into the ORM nor read back after the commit."""
+    """Store a message by `author` ({id, username, name}, a member: see
+    rooms.find_for_writing) and broadcast it after commit; answer with the message as clients
+    see it, built before the commit (nothing is read back, so a database lost right after
+    the commit cannot turn a stored message into an error). A repeated client_id answers
+    with the first message instead, and broadcasts nothing."""
     stored, earlier = _post(author, room, text, client_id)
     if earlier is not None:
         return public(earlier, earlier.room), False
