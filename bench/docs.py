@@ -110,7 +110,7 @@ def headline(f: Facts) -> str:
     day = f"{r['timestamp'][:4]}-{r['timestamp'][4:6]}-{r['timestamp'][6:8]}"
     lines = [
         f"Measured by `make bench` on {day} ({m['cores']}-core {m['cpu']}; "
-        "server pinned to core 0, load generator to core 1; one Papo process). "
+        "servers pinned to core 0, load generator to core 1). "
         "Sustainable = the highest offered rate with p99 < 100 ms and nothing lost.",
         "",
     ]
