@@ -144,7 +144,7 @@ class Writer:
 
     def write(self, frame: bytes | memoryview) -> None:
         """Write now what the kernel takes; queue the rest behind anything queued."""
-        if self.ended and self.raw is None:
+        if self.raw is None:  # shut: the connection is ending
             return
         if self.backlog is None:
             try:

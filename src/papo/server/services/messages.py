@@ -43,14 +43,6 @@ def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -
     see it, built before the commit (nothing is read back, so a database lost right after
     the commit cannot turn a stored message into an error). A repeated client_id answers
     with the first message instead, and broadcasts nothing."""
-    stored, earlier = _post(author, room, text, client_id)
-    if earlier is not None:
-        return public(earlier, earlier.room), False
-    return stored, True
-
-
-def _post(author: dict, room: Room, text: str, client_id: str | None):
-    """(what _insert stored, None), or (None, the earlier message) for a repeated client_id."""
     try:
         stored = _insert(author, room, text, client_id)
         db.session.commit()
@@ -59,8 +51,8 @@ def _post(author: dict, room: Room, text: str, client_id: str | None):
         earlier = _by_client_id(author["id"], client_id) if client_id else None
         if earlier is None:
             raise
-        return None, earlier
-    return stored, None
+        return public(earlier, earlier.room), False
+    return stored, True
 
 
 def _insert(author: dict, room: Room, text: str, client_id: str | None) -> dict:
