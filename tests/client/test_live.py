@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from chat.clients import open_raw
 from client.helpers import register, unique_name, wait_for
 from papo.client.state import CONNECTED, RECONNECTING
@@ -106,6 +108,17 @@ def test_presence_marks_a_member_offline_when_their_client_closes(server, make_c
     ana.open_room(general(ana))
     wait_for(ana, lambda: rui_id in ana.state.online, "rui online")
     rui.close()
+    wait_for(ana, lambda: rui_id not in ana.state.online, "rui offline")
+
+
+def test_a_client_closing_while_its_worker_is_busy_still_says_goodbye(server, make_core):
+    ana, rui = make_core(server.url), make_core(server.url)
+    rui_id = rui.state.my_id
+    ana.open_room(general(ana))
+    wait_for(ana, lambda: rui_id in ana.state.online, "rui online")
+    rui.call(time.sleep, 1.0)  # a slow request in the way
+    rui.call(time.sleep, 1.0)  # and one waiting behind it, which closing drops
+    rui.close(timeout=0.1)
     wait_for(ana, lambda: rui_id not in ana.state.online, "rui offline")
 
 

@@ -121,6 +121,27 @@ def test_a_message_from_a_typist_ends_their_notice(state):
     assert state.typing_line(1) == ""
 
 
+def test_a_members_list_takes_the_presence_it_reports(state):
+    since = state.presence_clock
+    state.set_members(1, [dict(RUI, online=True), dict(ME, online=False)], since=since)
+    assert state.online == {RUI["id"]}
+
+
+def test_a_members_list_taken_before_a_presence_event_does_not_undo_it(state):
+    since = state.presence_clock  # the request goes out
+    state.set_presence(RUI, online=True)
+    state.set_presence(RUI, online=False)  # Rui leaves while the answer is on its way
+    state.set_members(1, [dict(RUI, online=True)], since=since)  # taken before he left
+    assert RUI["id"] not in state.online
+
+
+def test_presence_events_before_the_request_give_way_to_its_answer(state):
+    state.set_presence(RUI, online=True)
+    since = state.presence_clock
+    state.set_members(1, [dict(RUI, online=False)], since=since)
+    assert RUI["id"] not in state.online
+
+
 def test_the_link_says_how_many_times_it_tried(state):
     state.set_link(RECONNECTING, attempts=3)
     assert state.link.describe() == "Reconnecting (attempt 3)…"

@@ -14,7 +14,7 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from .api import Api, ApiError
@@ -53,6 +53,7 @@ class Core:
         # is ever released (and finalised) on the worker thread.
         self._waiting: dict[int, tuple[Done, Failed]] = {}
         self._tickets = itertools.count(1)
+        self._jobs: set[Future] = set()  # submitted to the worker and not finished
 
     # --- the event queue ----------------------------------------------------------------
 
@@ -105,7 +106,13 @@ class Core:
             else:
                 self.post("done", (ticket, result))
 
-        return self.worker.submit(job)
+        return self._submit(job)
+
+    def _submit(self, job: Callable[[], Any]) -> Future:
+        future = self.worker.submit(job)
+        self._jobs.add(future)
+        future.add_done_callback(self._jobs.discard)
+        return future
 
     def _on_done(self, data: tuple[int, Any]) -> None:
         ticket, result = data
@@ -184,13 +191,16 @@ class Core:
     def close(self, timeout: float = 5.0) -> None:
         """Close the socket and stop the worker (the session stays valid for next time)."""
         realtime, self.realtime = self.realtime, None
+        for job in self._jobs.copy():  # what waits in line is not wanted now (copy: atomic)
+            job.cancel()
         if realtime is not None:
-            future = self.worker.submit(realtime.close)
+            # Never cancelled: a socket left open would keep the user online for everyone.
+            future = self._submit(realtime.close)
             try:
                 future.result(timeout)
             except Exception:
                 log.warning("the connection did not close within %ss", timeout)
-        self.worker.shutdown(wait=False, cancel_futures=True)
+        self.worker.shutdown(wait=False)
 
     def _on_signed_out(self, data: dict) -> None:
         error = ApiError.from_body(401, {"error": data})
@@ -225,7 +235,8 @@ class Core:
         if not log_.loaded:
             log_.loaded = True
             self.load_older(room_id, newest=True)
-        members = functools.partial(self.state.set_members, room_id)
+        since = self.state.presence_clock  # presence events after this beat the answer
+        members = functools.partial(self.state.set_members, room_id, since=since)
         self.call(self.api.members, room_id, then=members)
         self._mark_read(room_id)
 

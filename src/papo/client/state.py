@@ -205,6 +205,10 @@ class State:
     logs: dict[int, RoomLog] = field(default_factory=dict)
     members: dict[int, list[dict]] = field(default_factory=dict)
     online: set[int] = field(default_factory=set)
+    # Live presence events counted as they are applied, and the count at each user's
+    # latest: a members snapshot requested at count N loses to any event after N.
+    presence_clock: int = 0
+    presence_seen: dict[int, int] = field(default_factory=dict)
     typing: dict[int, dict[int, tuple[str, float]]] = field(default_factory=dict)
     outbox: list[Outgoing] = field(default_factory=list)
     link: Link = field(default_factory=Link)
@@ -426,15 +430,23 @@ class State:
 
     # --- presence and typing ------------------------------------------------------------
 
-    def set_members(self, room_id: int, members: list[dict]) -> None:
-        """Store GET /rooms/<id>/members and who of them is online."""
+    def set_members(self, room_id: int, members: list[dict], *, since: int) -> None:
+        """Store GET /rooms/<id>/members and who of them is online.
+
+        `since` is `presence_clock` when the request went out: a presence event applied
+        after that is newer than the snapshot (which may have been taken before it, and
+        arrive after it) and stands.
+        """
         self.members[room_id] = members
         for member in members:
-            self._set_online(member["id"], member.get("online", False))
+            if self.presence_seen.get(member["id"], -1) <= since:
+                self._set_online(member["id"], member.get("online", False))
         self.changed("members", room_id)
 
     def set_presence(self, user: dict, online: bool) -> None:
         """Apply a `presence` event."""
+        self.presence_clock += 1
+        self.presence_seen[user["id"]] = self.presence_clock
         self._set_online(user["id"], online)
         for room_id, members in self.members.items():
             if any(m["id"] == user["id"] for m in members):
