@@ -99,7 +99,7 @@ def _busy_steps(results: dict) -> int:
         for run in results.get("fanout", [])
         for s in run.get("steps", [])
         if (s.get("other_core1") or 0) > 25
-        or (run.get("target") != "papo-pg" and (s.get("other_core0") or 0) > 25)
+        or (not str(run.get("target")).startswith("papo-pg") and (s.get("other_core0") or 0) > 25)
     )
 
 
@@ -661,7 +661,7 @@ def _noise(results: dict) -> str:
         for s in run.get("steps", [])
     ]
     core1 = [o[1] for o in others if o[1] is not None]
-    core0 = [o[0] for o in others if o[0] is not None and o[2] != "papo-pg"]
+    core0 = [o[0] for o in others if o[0] is not None and not str(o[2]).startswith("papo-pg")]
     if not core1:
         return ""
     busy = sum(1 for v in core0 + core1 if v > 10)

@@ -6,6 +6,7 @@ import threading
 
 from sqlalchemy import select
 
+from papo.server.errors import ApiError
 from papo.server.extensions import db
 from papo.server.models import Message, Room, User
 from papo.server.services import messages
@@ -41,7 +42,7 @@ def submit_all(group: GroupCommit, items: list) -> dict:
     def send(item) -> None:
         try:
             outcomes[item] = group.submit(item)
-        except Exception as exc:
+        except BaseException as exc:  # a stopped leader's own Stop, too
             outcomes[item] = exc
 
     threads = [threading.Thread(target=send, args=(item,)) for item in items]
@@ -50,6 +51,16 @@ def submit_all(group: GroupCommit, items: list) -> dict:
     for thread in threads:
         thread.join(WAIT)
     return outcomes
+
+
+def wait_in_line(group: GroupCommit, count: int) -> None:
+    """Wait (bounded) until `count` senders are in line for the next batch."""
+    done = threading.Event()
+    for _ in range(int(WAIT / 0.01)):
+        if len(group._waiting) >= count:
+            return
+        done.wait(0.01)
+    raise AssertionError(f"{len(group._waiting)} senders in line, not {count}")
 
 
 def test_a_lone_sender_is_a_batch_of_one():
@@ -68,8 +79,7 @@ def test_senders_arriving_while_a_batch_is_stored_share_the_next_one():
     assert store.entered.wait(WAIT)  # the first batch is being stored: the others wait
     waiting = threading.Thread(target=submit_all, args=(group, list(range(2, 12))))
     waiting.start()
-    while len(group._waiting) < 10:  # all ten are in line
-        threading.Event().wait(0.01)
+    wait_in_line(group, 10)
     store.release.set()
     first.join(WAIT)
     waiting.join(WAIT)
@@ -102,15 +112,45 @@ def test_a_batch_holds_at_most_the_limit_and_the_rest_follow():
     first = threading.Thread(target=group.submit, args=(0,))
     first.start()
     assert store.entered.wait(WAIT)
-    waiting = threading.Thread(target=submit_all, args=(group, list(range(1, 8))))
+    outcomes: dict = {}
+    waiting = threading.Thread(target=lambda: outcomes.update(submit_all(group, [*range(1, 8)])))
     waiting.start()
-    while len(group._waiting) < 7:
-        threading.Event().wait(0.01)
+    wait_in_line(group, 7)
     store.release.set()
     first.join(WAIT)
     waiting.join(WAIT)
     assert max(len(batch) for batch in store.batches) == 3
     assert sorted(i for batch in store.batches for i in batch) == list(range(8))
+    # Whichever sender the turn came to first, each got its own answer.
+    assert outcomes == {i: i * 2 for i in range(1, 8)}
+
+
+class Stop(BaseException):
+    """Stands for the GreenletExit a stopping server throws into a greenlet."""
+
+
+def test_a_stopped_leader_stops_alone_and_its_batch_is_told_so():
+    store = Recorder()
+    store.release.clear()
+    group = GroupCommit(store, pause=lambda: None)
+    first = threading.Thread(target=group.submit, args=(1,))
+    first.start()
+    assert store.entered.wait(WAIT)
+    outcomes: dict = {}
+    waiting = threading.Thread(target=lambda: outcomes.update(submit_all(group, [2, 3])))
+    waiting.start()
+    wait_in_line(group, 2)
+
+    def stopped(_items: list) -> list:
+        raise Stop
+
+    group._store = stopped  # whoever leads the next batch is stopped while storing it
+    store.release.set()
+    first.join(WAIT)
+    waiting.join(WAIT)
+    kinds = sorted(type(outcome).__name__ for outcome in outcomes.values())
+    assert kinds == ["LeaderStopped", "Stop"]  # the leader stops; the other is answered
+    assert group._waiting == []
 
 
 # --- Storing a batch on SQLite and PostgreSQL ------------------------------------------------
@@ -147,6 +187,19 @@ def test_a_batch_is_stored_in_one_go_with_contiguous_seqs_and_growing_ids(
         assert [o[0]["id"] for o in outcomes] == [rows[0].id, stored_in(side_id)[0].id, rows[1].id]
         room = db.session.get(Room, general)
         assert (room.last_seq, room.last_message_id) == (2, rows[1].id)
+
+
+def test_a_room_deleted_before_its_batch_refuses_only_its_messages(app, member, general):
+    with app.app_context():
+        room = db.session.get(Room, general)
+        gone = messages.Draft(
+            messages.person(db.session.get(User, member.id)), 999_999, "x", "hi", None
+        )
+        kept, refused = messages.store_batch([draft(member, room, "kept"), gone])
+        db.session.remove()
+        assert kept[1] is True
+        assert isinstance(refused, ApiError) and refused.status_code == 404
+        assert [m.body for m in stored_in(general)] == ["kept"]
 
 
 def test_a_batch_answers_each_message_as_clients_see_it(app, member, general):

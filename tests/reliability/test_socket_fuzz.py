@@ -153,6 +153,17 @@ def test_an_unknown_event_is_answered_unknown_event(people, quiet_log, name, arg
 
 
 @pytest.mark.app_config(message_rate=1e6, message_burst=10**6)
+@pytest.mark.parametrize("args", [(), ({"message": "x"},), ("a", "b")], ids=repr)
+def test_an_event_named_like_the_catch_all_is_answered_unknown_event(people, quiet_log, args):
+    """python-socketio would hand an event named "*" to the catch-all handler without its name
+    (found by the fuzzer above)."""
+    ack = people[0].tc.emit("*", *args, callback=True)
+
+    assert error_code(ack) == "unknown_event"
+    still_delivered(people)
+
+
+@pytest.mark.app_config(message_rate=1e6, message_burst=10**6)
 @pytest.mark.parametrize(
     "name",
     [0, -1, 2**70, 1.5, None, True, {}, ["x"], {"name": "send_message"}],

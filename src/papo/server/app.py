@@ -134,13 +134,14 @@ def _origin_check(allowed: tuple[str, ...]):
 
 
 def _guard_event_names(server) -> None:
-    """Answer packets whose event name is not text (python-socketio would raise on them)."""
+    """Answer packets whose event name is not text (python-socketio would raise on them), or
+    is "*" (python-socketio would call the catch-all handler without the event's name)."""
     from socketio import packet
 
     handle = server._handle_event
 
     def guarded(eio_sid, namespace, id, data):
-        if isinstance(data, list) and data and isinstance(data[0], str):
+        if isinstance(data, list) and data and isinstance(data[0], str) and data[0] != "*":
             return handle(eio_sid, namespace, id, data)
         if id is not None:
             error = {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}

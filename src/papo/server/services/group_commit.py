@@ -15,6 +15,7 @@ batch instead of once per item.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -24,6 +25,10 @@ Result = TypeVar("Result")
 
 # The most items one transaction stores: bounds how long one batch holds the others.
 LIMIT = 200
+
+
+class LeaderStopped(Exception):
+    """The sender storing this batch was stopped (the server is shutting down) first."""
 
 
 class _Entry(Generic[Item]):
@@ -69,13 +74,20 @@ class GroupCommit(Generic[Item, Result]):
         entry = _Entry(item)
         with self._lock:
             self._waiting.append(entry)
-        with self._turn:
-            if not entry.done:
-                self._pause()  # senders ready to run join this batch
-                with self._lock:
-                    batch = self._waiting[: self.limit]
-                    del self._waiting[: self.limit]
-                self._lead(batch)
+        try:
+            with self._turn:
+                # Batches are taken oldest first, and the turn may come to a sender before
+                # older ones: it leads until its own item is stored.
+                while not entry.done:
+                    self._pause()  # senders ready to run join this batch
+                    with self._lock:
+                        batch = self._waiting[: self.limit]
+                        del self._waiting[: self.limit]
+                    self._lead(batch)
+        finally:
+            if not entry.done:  # stopped before its item was taken: nobody stores it
+                with self._lock, contextlib.suppress(ValueError):
+                    self._waiting.remove(entry)
         return entry.outcome()
 
     def _lead(self, batch: list[_Entry]) -> None:
@@ -83,12 +95,13 @@ class GroupCommit(Generic[Item, Result]):
             outcomes = self._store([entry.item for entry in batch])
             if len(outcomes) != len(batch):
                 raise RuntimeError(f"{len(outcomes)} outcomes for {len(batch)} items")
-        except BaseException as exc:  # handed to every sender of the batch
+        except BaseException as exc:  # an error is handed to every sender of the batch
+            failure = exc if isinstance(exc, Exception) else LeaderStopped()
             for entry in batch:
                 if not entry.done:
-                    entry.failure, entry.done = exc, True
-            if not isinstance(exc, Exception):
-                raise  # the leader itself is being stopped
+                    entry.failure, entry.done = failure, True
+            if failure is not exc:
+                raise  # the leader itself is being stopped (its senders got LeaderStopped)
             return
         self.batches += 1
         self.items += len(batch)

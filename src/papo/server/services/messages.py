@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import ApiError
 from ..extensions import db
@@ -15,6 +16,7 @@ from ..i18n import N_
 from ..models import Message, Room, User, utcnow
 from ..schemas import storable
 from . import realtime, rooms
+from .group_commit import LeaderStopped
 
 MAX_TEXT = 4000
 HISTORY_MAX = 200
@@ -64,7 +66,11 @@ def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -
     # for the batch holds no connection, and a batch failing on the leader's connection
     # leaves this one clean.
     db.session.rollback()
-    return current_app.extensions["papo"].message_batches.submit(draft)
+    try:
+        return current_app.extensions["papo"].message_batches.submit(draft)
+    except LeaderStopped:
+        stopping = "The service is unavailable; try again shortly."
+        raise ApiError(503, "service_unavailable", stopping) from None
 
 
 def store_batch(drafts: list[Draft]) -> list[tuple[dict, bool] | Exception]:
@@ -76,8 +82,18 @@ def store_batch(drafts: list[Draft]) -> list[tuple[dict, bool] | Exception]:
         db.session.rollback()
         if len(drafts) == 1:
             return [_earlier(drafts[0], exc)]
-        return [outcome for draft in drafts for outcome in store_batch([draft])]
-    return [(payload, True) for payload in stored]
+        return [_alone(draft) for draft in drafts]
+    return [payload if isinstance(payload, Exception) else (payload, True) for payload in stored]
+
+
+def _alone(draft: Draft) -> tuple[dict, bool] | Exception:
+    """Store one draft in its own transaction; a failure is its outcome (the others stand)."""
+    try:
+        return store_batch([draft])[0]
+    except Exception as exc:  # the database went away midway: earlier drafts are stored
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return exc
 
 
 def _earlier(draft: Draft, exc: IntegrityError) -> tuple[dict, bool] | Exception:
@@ -87,18 +103,24 @@ def _earlier(draft: Draft, exc: IntegrityError) -> tuple[dict, bool] | Exception
     return public(earlier, earlier.room), False
 
 
-def _insert(drafts: list[Draft]) -> list[dict]:
+def _insert(drafts: list[Draft]) -> list[dict | ApiError]:
     """Insert the messages and queue their broadcasts; return them as clients see them."""
     created_at = utcnow()
     by_room: dict[int, list[Draft]] = {}
     for draft in drafts:
         by_room.setdefault(draft.room_id, []).append(draft)
-    shaped: dict[int, dict] = {}  # id(draft) → payload
-    for room_id, group in by_room.items():
+    shaped: dict[int, dict | ApiError] = {}  # id(draft) → payload, or why not stored
+    # Rooms are locked in id order: two batches (two processes) never wait on each other.
+    for room_id, group in sorted(by_room.items()):
         # Bumping the room's counter row-locks it: in one room, ids are handed out and
         # committed in the same order, so "everything after id N" never skips a message
         # committed later.
-        last_seq = db.session.execute(_BUMP, {"room": room_id, "count": len(group)}).scalar_one()
+        bump = {"room": room_id, "count": len(group)}
+        last_seq = db.session.execute(_BUMP, bump).scalar_one_or_none()
+        if last_seq is None:  # deleted since its senders checked it
+            gone = ApiError(404, "room_not_found", "There is no room with id %(id)s.", id=room_id)
+            shaped.update((id(draft), gone) for draft in group)
+            continue
         first_seq = last_seq - len(group) + 1
         rows = [
             {
