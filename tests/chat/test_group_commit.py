@@ -10,7 +10,7 @@ from papo.server.errors import ApiError
 from papo.server.extensions import db
 from papo.server.models import Message, Room, User
 from papo.server.services import messages
-from papo.server.services.group_commit import GroupCommit
+from papo.server.services.group_commit import GroupCommit, GroupCommitByKey
 from papo.server.services.realtime import PENDING
 
 WAIT = 10.0
@@ -85,7 +85,7 @@ def test_senders_arriving_while_a_batch_is_stored_share_the_next_one():
     waiting.join(WAIT)
     assert store.batches[0] == [1]
     assert sorted(store.batches[1]) == list(range(2, 12))  # one transaction for the ten
-    assert (group.batches, group.items) == (2, 11)
+    assert (group.tally.batches, group.tally.items) == (2, 11)
 
 
 def test_each_sender_gets_its_own_outcome_and_its_own_refusal():
@@ -151,6 +151,31 @@ def test_a_stopped_leader_stops_alone_and_its_batch_is_told_so():
     kinds = sorted(type(outcome).__name__ for outcome in outcomes.values())
     assert kinds == ["LeaderStopped", "Stop"]  # the leader stops; the other is answered
     assert group._waiting == []
+
+
+def test_a_batch_held_up_in_one_room_holds_up_no_other_room():
+    entered, release = threading.Event(), threading.Event()
+
+    def store(items: list) -> list:
+        if "held" in items:  # waits, as for a row lock another process holds
+            entered.set()
+            assert release.wait(WAIT)
+        return list(items)
+
+    rooms = GroupCommitByKey(store, pause=lambda: None)
+    held = threading.Thread(target=rooms.submit, args=(1, "held"))
+    held.start()
+    assert entered.wait(WAIT)
+    answers: list = []
+    free = threading.Thread(target=lambda: answers.append(rooms.submit(2, "free")))
+    free.start()
+    free.join(2.0)
+    answered_while_held = list(answers)
+    release.set()
+    held.join(WAIT)
+    free.join(WAIT)
+    assert answered_while_held == ["free"]
+    assert len(rooms._groups) == 0  # an idle room keeps no group
 
 
 # --- Storing a batch on SQLite and PostgreSQL ------------------------------------------------
@@ -271,5 +296,4 @@ def test_concurrent_sends_through_the_app_are_all_stored_once(app, member, gener
         rows = stored_in(general)
         assert sorted(m.seq for m in rows) == list(range(1, senders + 1))
         assert [m.seq for m in sorted(rows, key=lambda m: m.id)] == list(range(1, senders + 1))
-    group = app.extensions["papo"].message_batches
-    assert group.items == senders
+    assert app.extensions["papo"].message_batches.tally.items == senders

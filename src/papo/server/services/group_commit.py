@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -46,6 +47,14 @@ class _Entry(Generic[Item]):
         return self.result
 
 
+class Tally:
+    """Batches stored and the items in them (for the tests and the benchmarks)."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+        self.items = 0
+
+
 class GroupCommit(Generic[Item, Result]):
     """Stores items in batches through `store(items) -> outcomes` (one per item, in order).
 
@@ -59,6 +68,7 @@ class GroupCommit(Generic[Item, Result]):
         pause: Callable[[], Any],
         *,
         limit: int = LIMIT,
+        tally: Tally | None = None,
     ) -> None:
         self._store = store
         self._pause = pause
@@ -66,8 +76,7 @@ class GroupCommit(Generic[Item, Result]):
         self._waiting: list[_Entry] = []
         self._lock = threading.Lock()  # guards _waiting
         self._turn = threading.Lock()  # held by the leader while its batch is stored
-        self.batches = 0  # counted for the benchmarks and tests
-        self.items = 0
+        self.tally = tally or Tally()
 
     def submit(self, item: Item) -> Result:
         """Store `item` (with whatever else is waiting); its outcome once committed."""
@@ -103,11 +112,44 @@ class GroupCommit(Generic[Item, Result]):
             if failure is not exc:
                 raise  # the leader itself is being stopped (its senders got LeaderStopped)
             return
-        self.batches += 1
-        self.items += len(batch)
+        self.tally.batches += 1
+        self.tally.items += len(batch)
         for entry, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 entry.failure = outcome
             else:
                 entry.result = outcome
             entry.done = True
+
+
+class GroupCommitByKey(Generic[Item, Result]):
+    """One `GroupCommit` per key (a room): a batch waiting for one room's row lock (held by
+    another process, or an administrator's transaction) holds up no other room's senders.
+
+    A key's group lives while a sender holds it (weak references), so idle rooms cost nothing.
+    """
+
+    def __init__(
+        self,
+        store: Callable[[list[Item]], Sequence[Result | BaseException]],
+        pause: Callable[[], Any],
+        *,
+        limit: int = LIMIT,
+    ) -> None:
+        self._store = store
+        self._pause = pause
+        self.limit = limit
+        self.tally = Tally()
+        self._groups: weakref.WeakValueDictionary[Hashable, GroupCommit] = (
+            weakref.WeakValueDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def submit(self, key: Hashable, item: Item) -> Result:
+        """Store `item` with whatever else is waiting under `key`; its outcome once committed."""
+        with self._lock:
+            group = self._groups.get(key)
+            if group is None:
+                group = GroupCommit(self._store, self._pause, limit=self.limit, tally=self.tally)
+                self._groups[key] = group
+        return group.submit(item)

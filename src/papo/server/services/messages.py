@@ -67,7 +67,7 @@ def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -
     # leaves this one clean.
     db.session.rollback()
     try:
-        return current_app.extensions["papo"].message_batches.submit(draft)
+        return current_app.extensions["papo"].message_batches.submit(room.id, draft)
     except LeaderStopped:
         stopping = "The service is unavailable; try again shortly."
         raise ApiError(503, "service_unavailable", stopping) from None
