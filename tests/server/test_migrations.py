@@ -1,5 +1,8 @@
 """Alembic migrations: from nothing to head, again as a no-op, down to base and up again."""
 
+import fcntl
+import threading
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -109,3 +112,28 @@ def test_upgrade_through_the_app_is_idempotent(empty_db_url, engine, tmp_path):
     dispose(app)
 
     assert (revision(engine), row_counts(engine)) == (HEAD, before)
+
+
+def test_an_upgrade_of_a_sqlite_file_waits_for_one_already_running(tmp_path):
+    """Alembic runs SQLite's DDL outside a transaction: two processes starting together
+    must take turns, or both create the version table."""
+    path = tmp_path / "papo.sqlite3"
+    config = Config.from_env(
+        environ={}, instance_dir=tmp_path, database_url=f"sqlite:///{path}", auto_migrate=False
+    )
+    app = create_app(config)
+    finished = threading.Event()
+    upgrading = threading.Thread(target=lambda: (upgrade(app), finished.set()))
+    try:
+        with open(f"{path}.migrating", "a") as other:  # another process is upgrading
+            fcntl.flock(other, fcntl.LOCK_EX)
+            upgrading.start()
+            assert not finished.wait(1.0), "the upgrade did not wait for its turn"
+            fcntl.flock(other, fcntl.LOCK_UN)
+        assert finished.wait(30)
+        engine = create_engine(f"sqlite:///{path}")
+        assert revision(engine) == HEAD
+        engine.dispose()
+    finally:
+        upgrading.join(30)
+        dispose(app)
