@@ -99,7 +99,7 @@ def _busy_steps(results: dict) -> int:
         for run in results.get("fanout", [])
         for s in run.get("steps", [])
         if (s.get("other_core1") or 0) > 25
-        or (not str(run.get("target")).startswith("papo-pg") and (s.get("other_core0") or 0) > 25)
+        or (run.get("target") != "papo-pg" and (s.get("other_core0") or 0) > 25)
     )
 
 
@@ -236,40 +236,6 @@ def before_after(f: Facts) -> str:
         return "Not measured in this run."
     return f.t._table(
         ["measure", "library writer (before)", "direct writer (now)", "now / before"], rows
-    )
-
-
-def group_commit_table(f: Facts) -> str:
-    """Each database with group commit (as shipped) and with one commit per message."""
-    rows = []
-    for now, label in (("papo-sqlite", "SQLite"), ("papo-pg", "PostgreSQL")):
-        before = f"{now}-one-commit"
-        for receivers in f.t._receivers(f.r):
-            (old, old_best), (new, new_best) = f.fan(before, receivers), f.fan(now, receivers)
-            if not old or not new:
-                continue
-            rows.append(
-                [
-                    f"{label}: fan-out to {receivers:,}, msg/s with p99 < 100 ms (p99 ms)",
-                    f"{_f(old.get('max_sustainable'))} ({_f(old_best.get('p99'))})",
-                    f"{_f(new.get('max_sustainable'))} ({_f(new_best.get('p99'))})",
-                    f.t._ratio(new.get("max_sustainable"), old.get("max_sustainable")),
-                ]
-            )
-        old, new = f.persist(before), f.persist(now, "synchronous_commit=on" if "pg" in now else "")
-        if old and new and "error" not in old and "error" not in new:
-            rows.append(
-                [
-                    f"{label}: committed msg/s, 50 sends in flight (ack p99 ms)",
-                    f"{_f(old.get('commits_per_s'))} ({_f(old.get('p99'))})",
-                    f"{_f(new.get('commits_per_s'))} ({_f(new.get('p99'))})",
-                    f.t._ratio(new.get("commits_per_s"), old.get("commits_per_s")),
-                ]
-            )
-    if not rows:
-        return "Not measured in this run."
-    return f.t._table(
-        ["measure", "one commit per message (before)", "group commit (now)", "now / before"], rows
     )
 
 
@@ -606,17 +572,6 @@ run:
 
 {before_after(f)}
 
-## Before and after: group commit
-
-Each message used to be stored in its sender's own transaction: one counter bump, INSERT,
-UPDATE and commit per message (on PostgreSQL, one WAL flush each). Now
-(`src/papo/server/services/group_commit.py`) the messages that are ready at the same moment
-are stored in one transaction, each sender acknowledged after that commit. The “before” is
-the same Papo with each message in its own transaction (`bench/diag/serve.py`,
-`PAPO_BENCH_ONE_COMMIT=1`), on the same data, measured in this run:
-
-{group_commit_table(f)}
-
 ## Papo with several processes and Redis
 
 `papo serve --workers 2` on one port (SO_REUSEPORT spreads the connections over the two
@@ -661,7 +616,7 @@ def _noise(results: dict) -> str:
         for s in run.get("steps", [])
     ]
     core1 = [o[1] for o in others if o[1] is not None]
-    core0 = [o[0] for o in others if o[0] is not None and not str(o[2]).startswith("papo-pg")]
+    core0 = [o[0] for o in others if o[0] is not None and o[2] != "papo-pg"]
     if not core1:
         return ""
     busy = sum(1 for v in core0 + core1 if v > 10)

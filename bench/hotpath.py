@@ -75,7 +75,6 @@ STAGES: list[tuple[str, set[str]]] = [
         "insert: bump room counter, INSERT, UPDATE room",
         {
             "papo/server/services/messages.py:_insert",
-            "papo/server/services/messages.py:store_batch",
         },
     ),
     ("commit (SQLAlchemy + driver)", {"sqlalchemy/orm/session.py:Session.commit"}),

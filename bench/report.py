@@ -18,8 +18,6 @@ ORDER = [
     "papo-pg",
     "papo-2w-redis",
     "papo-library-ws",
-    "papo-sqlite-one-commit",
-    "papo-pg-one-commit",
     "papo-threading",
     "node-sio",
     "node-ws",
@@ -30,8 +28,6 @@ LABELS = {
     "papo-2w-redis": "Papo, SQLite, 2 processes + Redis (all on core 0)",
     "papo-threading": "Papo, SQLite, threading (Werkzeug)",
     "papo-library-ws": "Papo, SQLite, library WebSocket writer (before)",
-    "papo-sqlite-one-commit": "Papo, SQLite, one commit per message (before)",
-    "papo-pg-one-commit": "Papo, PostgreSQL 15, one commit per message (before)",
     "node-sio": "Node socket.io 4 (reference)",
     "node-ws": "raw Node ws (near-limit)",
 }

@@ -96,20 +96,6 @@ def library_websocket_variant(target: Target) -> Target:
     )
 
 
-def one_commit_variant(target: Target) -> Target:
-    """The same Papo storing each message in its own transaction: the group-commit "before"."""
-    database = "PostgreSQL" if target.name == "papo-pg" else "SQLite"
-    return replace(
-        target,
-        name=f"{target.name}-one-commit",
-        label=f"Papo, {database}, one commit per message (before)",
-        argv=[sys.executable, str(BENCH / "diag" / "serve.py")],
-        env={**target.env, "PAPO_BENCH_ONE_COMMIT": "1"},
-        variant=True,
-        persist=True,
-    )
-
-
 def workers_variant(target: Target, workers: int) -> Target:
     """The same Papo on the same data as `papo serve --workers N`, meeting in a fresh Redis.
 
@@ -142,7 +128,6 @@ class Target:
     papo: bool = False
     redis: bool = False  # started with a fresh redis-server of its own (REDIS_URL)
     variant: bool = False  # a variant of Papo on SQLite, compared in the fan-out only
-    persist: bool = False  # a variant whose persistence is measured too
 
     @contextmanager
     def serve(self, workdir: Path):
@@ -338,12 +323,12 @@ class Run:
         for target in targets:
             with self.phase(f"fan-out {target.name}"), target.serve(self.workdir) as server:
                 self.fanout(target, server, self._settle(target, cluster))
-                if target.papo and (target.persist or not target.variant):
+                if target.papo and not target.variant:
                     self.persistence(
                         target,
                         server,
                         "synchronous_commit=on"
-                        if target.name.startswith("papo-pg")
+                        if target.name == "papo-pg"
                         else "WAL, synchronous=NORMAL",
                     )
                 if target.name == "papo-pg" and cluster is not None:
@@ -360,7 +345,7 @@ class Run:
         go quiet, so that the next ladder does not meet a checkpoint of the previous one's
         overload (in trial runs it cost C=1,000 on PostgreSQL 200–370 ms stalls: 1 msg/s
         instead of 40 measured alone)."""
-        if not target.name.startswith("papo-pg") or cluster is None:
+        if target.name != "papo-pg" or cluster is None:
             return None
 
         def settle() -> None:
@@ -676,7 +661,7 @@ def main() -> int:
                     papo.append(run.seed_papo("papo-pg", cluster.create_database("papo_bench")))
             refs = node_targets()
             before = library_websocket_variant(sqlite)
-            modes = [before, *(one_commit_variant(target) for target in papo)]
+            modes = [before]
             if broker.available():
                 modes.append(workers_variant(sqlite, plan.workers))
             if args.threading:

@@ -8,9 +8,6 @@ Papo's code is untouched: this wrapper patches libraries before starting the ser
 - PAPO_BENCH_LIBRARY_WEBSOCKET=1  serve WebSockets python-engineio's own way (a writer
                          and a pinger greenlet per connection), as Papo did before
                          src/papo/server/direct_websocket.py: the "before" of the bench.
-- PAPO_BENCH_ONE_COMMIT=1  store each message in its sender's own transaction, as Papo did
-                         before src/papo/server/services/group_commit.py: the "before" of
-                         the group-commit rows of the bench.
 - PAPO_BENCH_TRACEMALLOC=path  on SIGUSR2 start tracing Python allocations; on SIGUSR1
                          write the 60 biggest sites of what is still allocated since then
                          (with 12 callers each) to path.
@@ -91,21 +88,7 @@ def _library_websocket() -> None:
     direct_websocket.install = lambda *_args, **_kwargs: False
 
 
-def _one_commit_per_message() -> None:
-    from papo.server.services.group_commit import GroupCommit
-
-    def submit(self, item):
-        [outcome] = self._store([item])  # in the sender's own session, no turn, no batch
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    GroupCommit.submit = submit
-
-
 if __name__ == "__main__":
-    if os.environ.get("PAPO_BENCH_ONE_COMMIT") == "1":
-        _one_commit_per_message()
     if os.environ.get("PAPO_BENCH_LIBRARY_WEBSOCKET") == "1":
         _library_websocket()
     if os.environ.get("PAPO_BENCH_TRIM") == "1":

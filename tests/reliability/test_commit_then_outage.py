@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from chat.clients import history
 from papo.server.extensions import db
-from papo.server.models import Message, Room, User
-from papo.server.services import messages
 
 
 @contextmanager
@@ -82,26 +80,3 @@ def test_a_retry_after_a_lost_answer_finds_the_stored_message(
 
     assert retried["ok"] is True and retried["duplicate"] is True
     assert [m["message"] for m in history(client, member, general, after=0)] == ["once"]
-
-
-def test_a_batch_stored_one_by_one_keeps_what_committed_before_the_database_went(
-    app, member, general
-):
-    """A repeated client_id makes a batch store its messages one by one; if the database goes
-    away after the first commit, the first is answered as stored and only the rest fail."""
-    with app.app_context():
-        room = db.session.get(Room, general)
-        author = messages.person(db.session.get(User, member.id))
-
-        def draft(text: str, client_id: str) -> messages.Draft:
-            return messages.Draft(author, room.id, room.name, text, client_id)
-
-        batch = [draft("first", "a"), draft("first", "a"), draft("second", "b")]
-        with database_lost_after_commit(app):
-            stored, repeat, second = messages.store_batch(batch)
-        db.session.remove()
-
-    assert stored[1] is True and stored[0]["message"] == "first"
-    assert isinstance(repeat, OperationalError) and isinstance(second, OperationalError)
-    with app.app_context():
-        assert [m.body for m in db.session.scalars(select(Message))] == ["first"]

@@ -17,8 +17,7 @@ from .config import Config
 from .directory import LocalDirectory, RedisDirectory
 from .extensions import db, socketio
 from .live import Hub
-from .services import messages, rooms
-from .services.group_commit import GroupCommitByKey
+from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
 from .transport import guard_transport
 
@@ -34,7 +33,6 @@ class Papo:
 
     config: Config
     throttle: LoginThrottle | RedisLoginThrottle
-    message_batches: GroupCommitByKey  # messages sent together to a room share a transaction
 
 
 def create_app(config: Config | None = None) -> APIFlask:
@@ -46,7 +44,6 @@ def create_app(config: Config | None = None) -> APIFlask:
     app.extensions["papo"] = Papo(
         config=config,
         throttle=_throttle(config),
-        message_batches=GroupCommitByKey(messages.store_batch, pause=lambda: socketio.sleep(0)),
     )
     db.init_app(app)
     errors.init_app(app)
