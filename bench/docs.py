@@ -276,18 +276,18 @@ def _stage_notes(f: Facts) -> dict[str, str]:
             "queued packet, framing it and writing it with gevent's `sendall` (a "
             "`getsockopt(SO_SNDBUF)` and a `send()` each). That was 72 % of busy CPU at "
             "C=1,000 in the first profiled run (bench/results/20261124T152953Z.json). Papo now "
-            "writes directly (`src/papo/server/direct_websocket.py`), so this stage holds only "
+            "writes directly (`src/papo/server/realtime/websocket.py`), so this stage holds only "
             "the backlog flushes of clients whose kernel buffer was full."
         ),
         "broadcast": (
-            "`Hub.emit_to_room` (`src/papo/server/live.py`) → python-socketio `Manager.emit` "
+            "`Hub.emit_to_room` (`src/papo/server/realtime/hub.py`) → python-socketio `Manager.emit` "
             "(encodes the packet once) → `Writer.send` for each recipient "
-            "(`src/papo/server/direct_websocket.py`): the ping-timeout check, the WebSocket "
+            "(`src/papo/server/realtime/websocket.py`): the ping-timeout check, the WebSocket "
             "frame built once per broadcast, and one non-blocking `send()` per recipient "
-            f"(`Writer.write` {_pct(w(big, 'papo/server/direct_websocket.py:Writer.write', 'inclusive'))} "
-            f"inclusive at C=1,000, {_pct(w(big, 'papo/server/direct_websocket.py:Writer.write'))} "
+            f"(`Writer.write` {_pct(w(big, 'papo/server/realtime/websocket.py:Writer.write', 'inclusive'))} "
+            f"inclusive at C=1,000, {_pct(w(big, 'papo/server/realtime/websocket.py:Writer.write'))} "
             "self, nearly all of it the syscall). It runs inside `db.session.commit()` through "
-            "the `after_commit` hook (`src/papo/server/services/realtime.py`): the message "
+            "the `after_commit` hook (`src/papo/server/services/after_commit.py`): the message "
             "reaches every socket before anything else runs, as in Node."
         ),
         "gevent hub": (
@@ -393,7 +393,7 @@ def _latency_notes(f: Facts) -> list[str]:
         out.append(
             "- **Presence on connect** (each user's first connection is announced to every "
             "connection: one by one up to 10 per 250 ms, beyond that in one `presence_batch` "
-            "per 250 ms, `src/papo/server/presence.py`): "
+            "per 250 ms, `src/papo/server/realtime/presence.py`): "
             f"{a['requested']:,} distinct users connecting drew {_f(a.get('frames_while_connecting'))} "
             f"frames and {a['connect_s']:.1f} s; {n:,} users {_f(b.get('frames_while_connecting'))} "
             f"frames and {b['connect_s']:.1f} s"
@@ -563,7 +563,7 @@ the samples on a `getsockopt` call that costs about 0.6 µs).
 
 The profile of the first runs put 72 % of busy CPU at C=1,000 in python-engineio's writer
 greenlets, and the idle-connection figure (58.8 KiB each) on three greenlets and a queue per
-connection. `src/papo/server/direct_websocket.py` now frames each broadcast once, writes it
+connection. `src/papo/server/realtime/websocket.py` now frames each broadcast once, writes it
 straight to each non-blocking socket (a backlog and a short-lived greenlet only for a client
 whose kernel buffer is full; past `PAPO_CLIENT_BACKLOG_BYTES` that client is disconnected)
 and sends every connection's pings from one greenlet. The “before” is the same Papo with the

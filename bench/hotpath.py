@@ -35,14 +35,14 @@ STAGES: list[tuple[str, set[str]]] = [
         WRITER,
         {
             "engineio/socket.py:Socket._websocket_handler.<locals>.writer",
-            "papo/server/direct_websocket.py:Writer._flush",
+            "papo/server/realtime/websocket.py:Writer._flush",
         },
     ),
     (
         "read + decode incoming frames",
         {
             "engineio/socket.py:Socket._websocket_handler",
-            "papo/server/direct_websocket.py:_read",
+            "papo/server/realtime/websocket.py:_read",
             "engineio/socket.py:Socket.receive",
             "socketio/server.py:Server._handle_eio_message",
         },
@@ -56,16 +56,16 @@ STAGES: list[tuple[str, set[str]]] = [
     (
         "send_message handler: payload checks, rate limit",
         {
-            "papo/server/events.py:send_message",
-            "papo/server/events.py:acknowledged.<locals>.handler",
+            "papo/server/realtime/events.py:send_message",
+            "papo/server/realtime/events.py:acknowledged.<locals>.handler",
         },
     ),
     (
         "lookups: room + membership (+ user, client_id where done)",
         {
             "papo/server/services/rooms.py:find_for_writing",
-            "papo/server/events.py:_user",
-            "papo/server/events.py:_live_conn",
+            "papo/server/realtime/events.py:_user",
+            "papo/server/realtime/events.py:_live_conn",
             "papo/server/services/rooms.py:find_visible",
             "papo/server/services/rooms.py:is_member",
             "papo/server/services/messages.py:_by_client_id",
@@ -86,18 +86,18 @@ STAGES: list[tuple[str, set[str]]] = [
     ),
     (
         "broadcast: encode and frame once, write to every recipient",
-        {"papo/server/live.py:Hub.emit_to_room"},
+        {"papo/server/realtime/hub.py:Hub.emit_to_room"},
     ),
     ("acknowledgement: encode + queue", {"socketio/server.py:Server._send_packet"}),
     (
         "connect / disconnect / presence",
         {
-            "papo/server/events.py:connect",
-            "papo/server/events.py:disconnect",
+            "papo/server/realtime/events.py:connect",
+            "papo/server/realtime/events.py:disconnect",
         },
     ),
 ]
-BROADCAST = "papo/server/live.py:Hub.emit_to_room"
+BROADCAST = "papo/server/realtime/hub.py:Hub.emit_to_room"
 # Costs named by where their code lives (inclusive: a sample counts once if any frame matches).
 PREFIX_CUTS: list[tuple[str, tuple[str, ...]]] = [
     ("SQLAlchemy building statements and cache keys (sqlalchemy/sql/)", ("sqlalchemy/sql/",)),
@@ -131,7 +131,7 @@ CROSS_CUTS: list[tuple[str, set[str]]] = [
     ("Engine.IO Socket.send: one queue.put per recipient", {"engineio/socket.py:Socket.send"}),
     (
         "direct writes: one non-blocking send() per recipient (Writer.write)",
-        {"papo/server/direct_websocket.py:Writer.write"},
+        {"papo/server/realtime/websocket.py:Writer.write"},
     ),
     (
         "SQLAlchemy (ORM + Core + driver), outside the broadcast",
@@ -158,8 +158,8 @@ WATCH = (
     "gevent/_socketcommon.py:SocketMixin.getsockopt",
     "engineio/socket.py:Socket.poll",
     "engineio/socket.py:Socket.send",
-    "papo/server/direct_websocket.py:Writer.send",
-    "papo/server/direct_websocket.py:Writer.write",
+    "papo/server/realtime/websocket.py:Writer.send",
+    "papo/server/realtime/websocket.py:Writer.write",
     "gevent/timeout.py:Timeout.__init__",
     "gevent/timeout.py:Timeout.start",
     "gevent/timeout.py:Timeout.start_new",

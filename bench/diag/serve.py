@@ -7,7 +7,7 @@ Papo's code is untouched: this wrapper patches libraries before starting the ser
                          "<unix time> <generation> <milliseconds>".
 - PAPO_BENCH_LIBRARY_WEBSOCKET=1  serve WebSockets python-engineio's own way (a writer
                          and a pinger greenlet per connection), as Papo did before
-                         src/papo/server/direct_websocket.py: the "before" of the bench.
+                         src/papo/server/realtime/websocket.py: the "before" of the bench.
 - PAPO_BENCH_TRACEMALLOC=path  on SIGUSR2 start tracing Python allocations; on SIGUSR1
                          write the 60 biggest sites of what is still allocated since then
                          (with 12 callers each) to path.
@@ -83,9 +83,9 @@ def _trim_on_hup() -> None:
 
 
 def _library_websocket() -> None:
-    from papo.server import direct_websocket
+    from papo.server.realtime import websocket
 
-    direct_websocket.install = lambda *_args, **_kwargs: False
+    websocket.install = lambda *_args, **_kwargs: False
 
 
 if __name__ == "__main__":

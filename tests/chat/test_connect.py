@@ -7,8 +7,8 @@ import socketio
 from sqlalchemy import create_engine, update
 
 from papo.server.extensions import db
-from papo.server.live import hub
 from papo.server.models import AuthSession, utcnow
+from papo.server.realtime.hub import hub
 from papo.server.security import token_digest
 from support.accounts import PASSWORD
 

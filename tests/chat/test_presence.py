@@ -3,7 +3,7 @@
 import pytest
 
 from chat.clients import error_code, open_raw
-from papo.server.presence import BURST, PresenceBatcher
+from papo.server.realtime.presence import BURST, PresenceBatcher
 
 
 def person(account, name):

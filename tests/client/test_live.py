@@ -7,7 +7,7 @@ import time
 from chat.clients import open_raw
 from client.helpers import register, unique_name, wait_for
 from papo.client.state import CONNECTED, RECONNECTING
-from papo.server.presence import BURST
+from papo.server.realtime.presence import BURST
 
 
 def general(core) -> int:

@@ -16,12 +16,12 @@ import socketio
 import websocket
 
 from chat.clients import LiveApi
-from papo.server import transport
+from papo.server.realtime import guards
 from reliability.conftest import record_figure
 
 ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
 POLLING = "/socket.io/?EIO=4&transport=polling"
-# What Papo logs when it ends a session (papo.server.transport, or the WebSocket transport).
+# What Papo logs when it ends a session (papo.server.realtime.guards, or the WebSocket transport).
 CLOSING = re.compile(r"(\w+):papo\.[\w.]+:closing Engine\.IO session (\S+): (.*)")
 PROBE, PROBE_ACK = '4299["who_is_online",{}]', "4399["  # a well-formed call and its answer
 
@@ -270,7 +270,7 @@ def test_an_undecodable_packet_during_the_upgrade_closes_the_session(shared_live
 
 def guarded_server() -> socketio.Server:
     server = socketio.Server(async_mode="threading", async_handlers=False)
-    transport.guard_transport(server)
+    guards.guard_transport(server)
     return server
 
 
@@ -286,9 +286,9 @@ def test_a_handler_failure_is_not_taken_for_a_bad_packet(caplog):
     on_message("e1", "0")  # Socket.IO packets: the Engine.IO "4" is gone
     with pytest.raises(ValueError, match="a bug in a handler"):
         on_message("e1", '2["boom",{}]')  # escapes, to be logged with its traceback
-    caplog.set_level(logging.INFO, logger="papo.server.transport")
+    caplog.set_level(logging.INFO, logger="papo.server.realtime.guards")
     on_message("e1", "2garbage")
-    logged = [r for r in caplog.records if r.name == "papo.server.transport"]
+    logged = [r for r in caplog.records if r.name == "papo.server.realtime.guards"]
     assert [(r.levelname, r.getMessage().split(" (")[0]) for r in logged] == [
         ("INFO", "closing Engine.IO session e1: undecodable Socket.IO packet")
     ]
@@ -296,11 +296,11 @@ def test_a_handler_failure_is_not_taken_for_a_bad_packet(caplog):
 
 
 def test_the_guards_stay_off_on_library_versions_they_do_not_know(monkeypatch, caplog):
-    monkeypatch.setattr(transport.metadata, "version", lambda name: "99.0.0")
+    monkeypatch.setattr(guards.metadata, "version", lambda name: "99.0.0")
     server = socketio.Server(async_mode="threading")
     on_message = server.eio.handlers["message"]
 
-    transport.guard_transport(server)
+    guards.guard_transport(server)
 
     assert server.eio.handlers["message"] is on_message
     assert "transport guards off" in caplog.text

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from papo.server import directory
+from papo.server.realtime import directory
 from scale.backends import OWN_SQLITE
 
 

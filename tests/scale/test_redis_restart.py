@@ -4,7 +4,7 @@ back empty, and the processes carry on.
 
 import pytest
 
-from papo.server import directory
+from papo.server.realtime import directory
 from scale.backends import OWN_SQLITE
 from scale.servers import wait_until
 

@@ -91,7 +91,7 @@ def assert_refused_and_closed(response: requests.Response, url: str, server_log:
     assert response.json()["error"]["code"] == "payload_too_large"
     assert requests.get(url, timeout=5).status_code == 400  # that session is gone
     closed = [line for line in server_log.splitlines() if "closing Engine.IO session" in line]
-    assert len(closed) == 1 and closed[0].startswith("INFO:papo.server.transport:"), closed
+    assert len(closed) == 1 and closed[0].startswith("INFO:papo.server.realtime.guards:"), closed
 
 
 def test_a_polling_packet_over_the_limit_is_refused_at_once(live_server):

@@ -11,15 +11,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .. import __version__
-from . import direct_websocket, errors, events, http, migrations  # noqa: F401  (events registers handlers)
+from . import errors, http, migrations
 from .api import register_blueprints
 from .config import Config
-from .directory import LocalDirectory, RedisDirectory
 from .extensions import db, socketio
-from .live import Hub
+from .realtime import events, websocket  # noqa: F401  (events registers handlers)
+from .realtime.directory import LocalDirectory, RedisDirectory
+from .realtime.guards import guard_transport
+from .realtime.hub import Hub
 from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
-from .transport import guard_transport
 
 # APIFlask registers a nested schema both through apispec and by itself; the document is right.
 warnings.filterwarnings(
@@ -52,7 +53,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     socketio.init_app(app, **_socketio_settings(config))
     _guard_event_names(socketio.server)
     guard_transport(socketio.server)
-    direct_websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
+    websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)

@@ -4,8 +4,8 @@ from apiflask import APIBlueprint
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..live import hub
 from ..models import Membership, Message, Room, User
+from ..realtime.hub import hub
 from ..schemas import (
     HistoryQuery,
     MemberIn,

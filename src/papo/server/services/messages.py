@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import Message, Room, User, utcnow
 from ..schemas import storable
-from . import realtime, rooms
+from . import after_commit, rooms
 
 MAX_TEXT = 4000
 HISTORY_MAX = 200
@@ -85,7 +85,7 @@ def _insert(author: dict, room: Room, text: str, client_id: str | None) -> dict:
         execution_options={"synchronize_session": False},
     )
     payload = _shape(message_id, room, seq, author, text, created_at, None, False, client_id)
-    realtime.broadcast("receive_message", payload, room.id)
+    after_commit.broadcast("receive_message", payload, room.id)
     return payload
 
 
@@ -112,7 +112,7 @@ def edit(*, actor: User, message_id: int, text: str) -> Message:
     message = get_for_change(actor=actor, message_id=message_id)
     message.body = text
     message.edited_at = utcnow()
-    realtime.broadcast("message_updated", public(message, message.room), message.room_id)
+    after_commit.broadcast("message_updated", public(message, message.room), message.room_id)
     db.session.commit()
     return message
 
@@ -124,7 +124,7 @@ def remove(*, actor: User, message_id: int) -> Message:
     message.body = ""
     message.edited_at = utcnow()
     payload = {"id": message.id, "room": message.room_id, "seq": message.seq}
-    realtime.broadcast("message_deleted", payload, message.room_id)
+    after_commit.broadcast("message_deleted", payload, message.room_id)
     db.session.commit()
     return message
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Membership, Room, User
-from . import realtime
+from . import after_commit
 
 GENERAL = "general"
 MAX_ID = 2**31 - 1
@@ -152,7 +152,7 @@ def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
         db.session.rollback()
         raise ApiError(409, "room_name_taken", "A room with this name already exists.") from None
     summary = {"room": room.id, "name": room.name, "topic": room.topic, "private": room.private}
-    realtime.broadcast("room_updated", summary, room.id)
+    after_commit.broadcast("room_updated", summary, room.id)
     return room
 
 
@@ -161,7 +161,7 @@ def delete_room(*, actor: User, room: Room) -> None:
     _require_manager(room, actor)
     if room.name == GENERAL:
         raise ApiError(409, "general_is_fixed", "The room 'general' cannot be deleted.")
-    realtime.broadcast("room_deleted", {"room": room.id}, room.id)
+    after_commit.broadcast("room_deleted", {"room": room.id}, room.id)
     db.session.delete(room)
     db.session.flush()
 
@@ -180,7 +180,7 @@ def leave(*, user: User, room: Room) -> None:
     db.session.execute(
         delete(Membership).where(Membership.room_id == room.id, Membership.user_id == user.id)
     )
-    realtime.left(room.id, user.id)
+    after_commit.left(room.id, user.id)
 
 
 def add_member(*, actor: User, room: Room, user: User) -> Membership:
@@ -204,7 +204,7 @@ def _add_member(room: Room, user: User) -> Membership:
         membership = Membership(room_id=room.id, user_id=user.id, last_read_id=room.last_message_id)
         db.session.add(membership)
         db.session.flush()
-    realtime.joined(room.id, user.id)
+    after_commit.joined(room.id, user.id)
     return membership
 
 

@@ -11,7 +11,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
 from ..security import new_token, token_digest
-from . import realtime
+from . import after_commit
 
 MAX_ID = 2**31 - 1
 # Writing last_used_at on every request would turn each read into a write.
@@ -83,7 +83,7 @@ def end(user: User, session_id: int) -> None:
 
 def close(session: AuthSession) -> None:
     """End a session: its token stops working and its live connections are dropped."""
-    realtime.session_ended(session.id, session.user_id)
+    after_commit.session_ended(session.id, session.user_id)
     db.session.delete(session)
     db.session.flush()
 
@@ -94,4 +94,4 @@ def end_all(user: User, *, keep: int | None = None) -> None:
     if keep is not None:
         query = query.where(AuthSession.id != keep)
     db.session.execute(query)
-    realtime.sessions_ended(user.id, keep_session=keep)
+    after_commit.sessions_ended(user.id, keep_session=keep)

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import User, count_active_admins
 from ..security import hash_password, verify_password
-from . import realtime, rooms, sessions
+from . import after_commit, rooms, sessions
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist
 MEMBER_EDITABLE = {"name", "age", "password", "current_password"}
@@ -94,7 +94,7 @@ def update_user(
     if user.active is False:
         sessions.end_all(user)
     if "name" in changes:
-        realtime.profile_changed(user.id, user.username, user.name)
+        after_commit.profile_changed(user.id, user.username, user.name)
     db.session.flush()
     return user
 

@@ -12,7 +12,7 @@ queue to drain). Any client can reach them. Three hooks on the server's own obje
   raised by an event handler is not ours to hide and escapes as before.
 - Engine.IO packets on a WebSocket: the transport's `wait()` checks that each text frame
   decodes; one that does not closes the session and ends the connection. (A connection
-  opened directly on WebSocket is read by `direct_websocket`, which checks the same; this
+  opened directly on WebSocket is read by `realtime.websocket`, which checks the same; this
   covers upgrades from long-polling, and the library's transport when that one is off.)
 - Long-polling POSTs: a body over `max_http_buffer_size` is a 413 at once; one that does
   not decode, or holds a packet type clients do not send, a 400; either closes the
@@ -41,8 +41,8 @@ from socketio import packet as sio_packet
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from .errors import CODES
-from .i18n import negotiate, translate
+from ..errors import CODES
+from ..i18n import negotiate, translate
 
 log = logging.getLogger(__name__)
 

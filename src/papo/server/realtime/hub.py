@@ -8,9 +8,9 @@ from datetime import datetime
 from flask import current_app
 from flask_socketio import SocketIO
 
+from ..throttle import TokenBucket
 from .directory import LocalDirectory, RedisDirectory
 from .presence import PresenceBatcher
-from .throttle import TokenBucket
 
 NAMESPACE = "/"
 

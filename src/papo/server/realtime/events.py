@@ -14,14 +14,14 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ..errors import ApiError
+from ..extensions import db, socketio
+from ..i18n import negotiate
+from ..models import User, utcnow
+from ..services import messages, rooms, sessions
+from ..throttle import TokenBucket
 from . import payloads
-from .errors import ApiError
-from .extensions import db, socketio
-from .i18n import negotiate
-from .live import Conn, hub, room_key, user_key
-from .models import User, utcnow
-from .services import messages, rooms, sessions
-from .throttle import TokenBucket
+from .hub import Conn, hub, room_key, user_key
 
 log = logging.getLogger(__name__)
 RESUME_LIMIT = 500

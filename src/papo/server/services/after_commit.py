@@ -35,7 +35,7 @@ def _drop_pending(session: Session) -> None:
 
 
 def _hub():
-    from ..live import hub
+    from ..realtime.hub import hub
 
     return hub()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ApiError
-from .i18n import N_
-from .schemas import storable
+from ..errors import ApiError
+from ..i18n import N_
+from ..schemas import storable
 
 MAX_CLIENT_ID = 64
 MAX_ROOM_NAME = 80
