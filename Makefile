@@ -56,6 +56,7 @@ client: install
 
 test: install system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -m "not slow"
 
 test-slow: install system-deps
@@ -64,6 +65,7 @@ test-slow: install system-deps
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
