@@ -5,19 +5,19 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from apiflask import APIFlask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .. import __version__
+from .. import __version__, libpatches
 from . import errors, http, migrations
 from .api import register_blueprints
 from .config import Config
 from .extensions import db, socketio
-from .realtime import events, websocket  # noqa: F401  (events registers handlers)
+from .realtime import events  # noqa: F401  (registers the handlers)
 from .realtime.directory import LocalDirectory, RedisDirectory
-from .realtime.guards import guard_transport
 from .realtime.hub import Hub
 from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
@@ -36,8 +36,12 @@ class Papo:
     throttle: LoginThrottle | RedisLoginThrottle
 
 
-def create_app(config: Config | None = None) -> APIFlask:
-    """Build the Flask app for `config` (default: read from the environment)."""
+def create_app(config: Config | None = None, *, direct_websocket: bool = True) -> APIFlask:
+    """Build the Flask app for `config` (default: read from the environment).
+
+    `direct_websocket=False` serves WebSockets python-engineio's own way (the bench's "before").
+    """
+    libpatches.check_server()
     config = config or Config.from_env()
     _logging(config)
     app = APIFlask("papo", title="Papo API", version=__version__, docs_path="/docs")
@@ -51,9 +55,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
-    _guard_event_names(socketio.server)
-    guard_transport(socketio.server)
-    websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
+    _patch_libraries(config, direct_websocket=direct_websocket)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
@@ -131,23 +133,19 @@ def _origin_check(allowed: tuple[str, ...]):
     return check
 
 
-def _guard_event_names(server) -> None:
-    """Answer packets whose event name is not text (python-socketio would raise on them), or
-    is "*" (python-socketio would call the catch-all handler without the event's name)."""
-    from socketio import packet
+def _patch_libraries(config: Config, *, direct_websocket: bool) -> None:
+    """Install the patches of papo.libpatches on the Socket.IO server (in this order)."""
+    libpatches.answer_unknown_events(socketio.server, _unknown_event_ack)
+    libpatches.guard_transport(socketio.server)
+    if direct_websocket:
+        libpatches.serve_websockets_directly(
+            socketio.server.eio, max_backlog=config.client_backlog_bytes
+        )
 
-    handle = server._handle_event
 
-    def guarded(eio_sid, namespace, id, data):
-        if isinstance(data, list) and data and isinstance(data[0], str) and data[0] != "*":
-            return handle(eio_sid, namespace, id, data)
-        if id is not None:
-            error = {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
-            ack = server.packet_class(packet.ACK, namespace=namespace or "/", id=id, data=[error])
-            server._send_packet(eio_sid, ack)
-        return None
-
-    server._handle_event = guarded
+def _unknown_event_ack(_sid: str | None) -> dict[str, Any]:
+    """The acknowledgement of an event whose name is not text, or is "*"."""
+    return {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
 
 
 @event.listens_for(Engine, "connect")
