@@ -81,13 +81,12 @@ def answer_unknown_events(server: Any, ack_body: AckBody) -> None:
 
     def guarded(eio_sid: str, namespace: str | None, id: int | None, data: Any) -> None:
         if isinstance(data, list) and data and isinstance(data[0], str) and data[0] != "*":
-            return handle(eio_sid, namespace, id, data)
-        if id is not None:
+            handle(eio_sid, namespace, id, data)
+        elif id is not None:
             namespace = namespace or "/"
             body = ack_body(server.manager.sid_from_eio_sid(eio_sid, namespace))
             ack = server.packet_class(packet.ACK, namespace=namespace, id=id, data=[body])
             server._send_packet(eio_sid, ack)  # what python-socketio sends its own acks with
-        return None
 
     server._handle_event = guarded
 

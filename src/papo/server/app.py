@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,7 @@ def _logging(config: Config) -> None:
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
 
-def _flask_settings(config: Config) -> dict:
+def _flask_settings(config: Config) -> dict[str, Any]:
     return {
         "SECRET_KEY": config.secret_key,
         "TESTING": config.testing,
@@ -97,7 +98,7 @@ def _flask_settings(config: Config) -> dict:
     }
 
 
-def _engine_options(config: Config) -> dict:
+def _engine_options(config: Config) -> dict[str, Any]:
     if config.is_sqlite:
         config.instance_dir.mkdir(parents=True, exist_ok=True)
         return {"connect_args": {"timeout": 15}}
@@ -112,7 +113,7 @@ def _engine_options(config: Config) -> dict:
     }
 
 
-def _socketio_settings(config: Config) -> dict:
+def _socketio_settings(config: Config) -> dict[str, Any]:
     return {
         "async_mode": config.async_mode,
         # Same origin, plus the configured ones; never "*".
@@ -123,10 +124,10 @@ def _socketio_settings(config: Config) -> dict:
     }
 
 
-def _origin_check(allowed: tuple[str, ...]):
+def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:
     """Engine.IO origin check: the server's own origin (desktop clients send it) or a listed one."""
 
-    def check(origin: str | None, environ: dict) -> bool:
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
         own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
         return origin is None or origin == own or origin in allowed
 
@@ -149,7 +150,7 @@ def _unknown_event_ack(_sid: str | None) -> dict[str, Any]:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
