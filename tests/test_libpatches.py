@@ -182,3 +182,18 @@ def test_a_patched_server_sends_its_pings_from_one_greenlet_and_patches_nothing_
     assert eio_socket.Socket.schedule_ping is library_schedule_ping
     other = engineio.Server(async_mode="gevent")
     assert other.start_background_task(gevent.sleep, 0) is not None  # others: the library's
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "library writer"])
+def test_create_app_leaves_websockets_and_pings_to_the_library_when_asked(tmp_path, direct):
+    config = Config.from_env(
+        environ={}, instance_dir=tmp_path, async_mode="gevent", auto_migrate=False, testing=True
+    )
+    eio = create_app(config, direct_websocket=direct).extensions["socketio"].server.eio
+    sock = eio_socket.Socket(eio, "s1")
+
+    task = eio.start_background_task(sock._send_ping)
+
+    assert (task is None) is direct  # else the library's greenlet, sleeping until its ping
+    if task is not None:
+        task.kill()
