@@ -4,6 +4,7 @@ pins, refuses to start on others, and nothing else in src/papo reaches into thos
 from __future__ import annotations
 
 import ast
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import engineio
 import gevent
 import pytest
+import socketio
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 
@@ -157,6 +159,25 @@ def test_libpatches_imports_no_library_at_import_time():
     }
     modules |= {node.module for node in top_level if isinstance(node, ast.ImportFrom)}
     assert modules <= {"__future__", "time", "collections.abc", "importlib", "typing"}
+
+
+# --- the unknown-event answer ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("packet", ["27[7]", '28["*",{}]'], ids=["name a number", "name *"])
+def test_an_event_without_a_usable_name_is_answered_with_the_given_body(packet):
+    server = socketio.Server(async_mode="threading", async_handlers=False)
+    libpatches.answer_unknown_events(server, lambda sid: {"ok": False, "to": sid})
+    sock = server.eio.sockets["e1"] = eio_socket.Socket(server.eio, "e1")
+    server._handle_eio_connect("e1", {})
+    server.eio.handlers["message"]("e1", "0")  # connect to "/"
+    sock.queue.get_nowait()  # its CONNECT answer
+
+    server.eio.handlers["message"]("e1", packet)
+
+    ack = sock.queue.get_nowait().data
+    assert ack[:2] == "3" + packet[1]  # ACK with the event's id
+    assert json.loads(ack[2:]) == [{"ok": False, "to": server.manager.sid_from_eio_sid("e1", "/")}]
 
 
 # --- the pings ---------------------------------------------------------------------------
