@@ -64,7 +64,8 @@ def _check(libraries: dict[str, str]) -> None:
                 f"(src/papo/libpatches.py) that were checked and tested on {name} {supported} "
                 "only, the version uv.lock pins. Install the pinned versions with `make install` "
                 f"(or `uv sync --frozen`; with pip, `pip install {name}=={supported}`), then "
-                "start again."
+                "start again; to move Papo to another version, re-check each patch there "
+                "against it and update its pinned versions."
             )
 
 
