@@ -135,7 +135,11 @@ def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, A
 
 
 def _patch_libraries(config: Config, *, direct_websocket: bool) -> None:
-    """Install the patches of papo.libpatches on the Socket.IO server (in this order)."""
+    """Install the patches of papo.libpatches on the Socket.IO server.
+
+    In this order: the transport guard subclasses the library's WebSocket class, which the
+    direct driver then keeps for connections upgraded from long-polling.
+    """
     libpatches.answer_unknown_events(socketio.server, _unknown_event_ack)
     libpatches.guard_transport(socketio.server)
     if direct_websocket:
