@@ -35,7 +35,7 @@ STAGES: list[tuple[str, set[str]]] = [
         WRITER,
         {
             "engineio/socket.py:Socket._websocket_handler.<locals>.writer",
-            "papo/server/realtime/websocket.py:Writer._flush",
+            "papo/server/realtime/websocket_writer.py:Writer._flush",
         },
     ),
     (
@@ -131,7 +131,7 @@ CROSS_CUTS: list[tuple[str, set[str]]] = [
     ("Engine.IO Socket.send: one queue.put per recipient", {"engineio/socket.py:Socket.send"}),
     (
         "direct writes: one non-blocking send() per recipient (Writer.write)",
-        {"papo/server/realtime/websocket.py:Writer.write"},
+        {"papo/server/realtime/websocket_writer.py:Writer.write"},
     ),
     (
         "SQLAlchemy (ORM + Core + driver), outside the broadcast",
@@ -158,8 +158,8 @@ WATCH = (
     "gevent/_socketcommon.py:SocketMixin.getsockopt",
     "engineio/socket.py:Socket.poll",
     "engineio/socket.py:Socket.send",
-    "papo/server/realtime/websocket.py:Writer.send",
-    "papo/server/realtime/websocket.py:Writer.write",
+    "papo/server/realtime/websocket_writer.py:Writer.send",
+    "papo/server/realtime/websocket_writer.py:Writer.write",
     "gevent/timeout.py:Timeout.__init__",
     "gevent/timeout.py:Timeout.start",
     "gevent/timeout.py:Timeout.start_new",

@@ -1,6 +1,7 @@
 """Diagnostic only: `papo serve` with instruments the shipped server does not have.
 
-Papo's code is untouched: this wrapper patches libraries before starting the server.
+Papo's code is untouched: this wrapper patches libraries before starting the server (and
+serves with create_app's own switch for the library's WebSocket writer).
 - PAPO_BENCH_NODELAY=1   set TCP_NODELAY on every accepted socket, to show how much of the
                          acknowledgement latency is Nagle's algorithm meeting delayed ACKs.
 - PAPO_BENCH_GC_LOG=path append one line per garbage collection that took 1 ms or more:
@@ -82,15 +83,16 @@ def _trim_on_hup() -> None:
     signal.signal(signal.SIGHUP, trim)
 
 
-def _library_websocket() -> None:
-    from papo.server.realtime import websocket
+def _serve_with_library_websocket() -> None:
+    """`papo serve` (one process), with python-engineio's own WebSocket writer and pinger."""
+    from papo.server import Config, create_app
+    from papo.server.serving import serve
 
-    websocket.install = lambda *_args, **_kwargs: False
+    config = Config.from_env(async_mode="gevent")
+    serve(create_app(config, direct_websocket=False), config.host, config.port)
 
 
 if __name__ == "__main__":
-    if os.environ.get("PAPO_BENCH_LIBRARY_WEBSOCKET") == "1":
-        _library_websocket()
     if os.environ.get("PAPO_BENCH_TRIM") == "1":
         _trim_on_hup()
     if os.environ.get("PAPO_BENCH_TRACEMALLOC"):
@@ -99,7 +101,10 @@ if __name__ == "__main__":
         _nodelay()
     if os.environ.get("PAPO_BENCH_GC_LOG"):
         _gc_log(os.environ["PAPO_BENCH_GC_LOG"])
-    from papo.commands import cli
+    if os.environ.get("PAPO_BENCH_LIBRARY_WEBSOCKET") == "1":
+        _serve_with_library_websocket()
+    else:
+        from papo.commands import cli
 
-    sys.argv = ["papo", "serve"]
-    cli()
+        sys.argv = ["papo", "serve"]
+        cli()

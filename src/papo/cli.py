@@ -22,8 +22,12 @@ def main() -> None:
     """Entry point of the `papo` command."""
     _patch_for_gevent()
     from .commands import cli
+    from .libpatches import UnsupportedLibrary
 
-    cli()
+    try:
+        cli()
+    except UnsupportedLibrary as exc:  # one paragraph saying what to install, no traceback
+        sys.exit(str(exc))
 
 
 if __name__ == "__main__":

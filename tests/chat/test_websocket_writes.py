@@ -1,4 +1,4 @@
-"""How the server writes to WebSocket clients (src/papo/server/realtime/websocket.py): the
+"""How the server writes to WebSocket clients (src/papo/server/realtime/websocket*.py): the
 frames gevent-websocket would write, pings from one shared pinger, and a client that stops
 reading cut off once its backlog passes PAPO_CLIENT_BACKLOG_BYTES, while everyone else
 carries on."""
@@ -17,7 +17,7 @@ from engineio import packet as eio_packet
 from geventwebsocket.websocket import Header
 
 from chat.clients import LiveApi, open_raw
-from papo.server.realtime.websocket import frame_of, websocket_frame
+from papo.server.realtime.websocket_frames import frame_of, websocket_frame
 from support.live_server import LiveServer
 
 BACKLOG = 64 * 1024

@@ -16,7 +16,8 @@ import socketio
 import websocket
 
 from chat.clients import LiveApi
-from papo.server.realtime import guards
+from papo import libpatches
+from papo.server import Config, create_app
 from reliability.conftest import record_figure
 
 ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
@@ -270,7 +271,7 @@ def test_an_undecodable_packet_during_the_upgrade_closes_the_session(shared_live
 
 def guarded_server() -> socketio.Server:
     server = socketio.Server(async_mode="threading", async_handlers=False)
-    guards.guard_transport(server)
+    libpatches.guard_transport(server)
     return server
 
 
@@ -295,12 +296,16 @@ def test_a_handler_failure_is_not_taken_for_a_bad_packet(caplog):
     assert logged[0].exc_info is None
 
 
-def test_the_guards_stay_off_on_library_versions_they_do_not_know(monkeypatch, caplog):
-    monkeypatch.setattr(guards.metadata, "version", lambda name: "99.0.0")
-    server = socketio.Server(async_mode="threading")
-    on_message = server.eio.handlers["message"]
+@pytest.mark.parametrize("library", ["python-engineio", "python-socketio"])
+def test_the_server_refuses_to_start_on_library_versions_the_guards_do_not_know(
+    monkeypatch, tmp_path, library
+):
+    installed = libpatches.SERVER_LIBRARIES[library]
+    monkeypatch.setitem(libpatches.SERVER_LIBRARIES, library, "4.0.0")  # what they were made for
+    config = Config.from_env(environ={}, instance_dir=tmp_path, auto_migrate=False)
 
-    guards.guard_transport(server)
+    with pytest.raises(libpatches.UnsupportedLibrary) as refused:
+        create_app(config)
 
-    assert server.eio.handlers["message"] is on_message
-    assert "transport guards off" in caplog.text
+    assert f"{library} {installed} is installed" in str(refused.value)
+    assert f"tested on {library} 4.0.0 only" in str(refused.value)

@@ -10,6 +10,12 @@ import sys
 def main() -> None:
     """Open the client window and run until it is closed."""
     logging.basicConfig(level=os.environ.get("PAPO_CLIENT_LOG_LEVEL", "WARNING"))
+    from ..libpatches import UnsupportedLibrary, check_client
+
+    try:
+        check_client()
+    except UnsupportedLibrary as exc:
+        sys.exit(str(exc))
     from . import i18n
     from .config import Prefs
 

@@ -17,6 +17,7 @@ from typing import Any
 import socketio
 from socketio import exceptions
 
+from .. import libpatches
 from .api import Api, ApiError
 from .i18n import N_, Lazy, http_tag
 
@@ -109,11 +110,7 @@ class Realtime:
         self.api.close()
 
     def _give_up(self) -> None:
-        # shutdown() would join the reconnect task, which may be the calling thread; setting
-        # the abort event ends its loop at the next wait instead.
-        abort = getattr(self.sio, "_reconnect_abort", None)
-        if abort is not None:
-            abort.set()
+        libpatches.stop_reconnecting(self.sio)  # (not shutdown(): it may be this very thread)
 
     def _on_connect(self) -> None:
         if self.closing:

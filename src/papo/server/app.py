@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from apiflask import APIFlask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .. import __version__
+from .. import __version__, libpatches
 from . import errors, http, migrations
 from .api import register_blueprints
 from .config import Config
 from .extensions import db, socketio
-from .realtime import events, websocket  # noqa: F401  (events registers handlers)
+from .realtime import events  # noqa: F401  (registers the handlers)
 from .realtime.directory import LocalDirectory, RedisDirectory
-from .realtime.guards import guard_transport
 from .realtime.hub import Hub
 from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
@@ -36,8 +37,12 @@ class Papo:
     throttle: LoginThrottle | RedisLoginThrottle
 
 
-def create_app(config: Config | None = None) -> APIFlask:
-    """Build the Flask app for `config` (default: read from the environment)."""
+def create_app(config: Config | None = None, *, direct_websocket: bool = True) -> APIFlask:
+    """Build the Flask app for `config` (default: read from the environment).
+
+    `direct_websocket=False` serves WebSockets python-engineio's own way (the bench's "before").
+    """
+    libpatches.check_server()
     config = config or Config.from_env()
     _logging(config)
     app = APIFlask("papo", title="Papo API", version=__version__, docs_path="/docs")
@@ -51,9 +56,7 @@ def create_app(config: Config | None = None) -> APIFlask:
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
-    _guard_event_names(socketio.server)
-    guard_transport(socketio.server)
-    websocket.install(socketio.server.eio, max_backlog=config.client_backlog_bytes)
+    _patch_libraries(config, direct_websocket=direct_websocket)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
@@ -81,7 +84,7 @@ def _logging(config: Config) -> None:
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
 
 
-def _flask_settings(config: Config) -> dict:
+def _flask_settings(config: Config) -> dict[str, Any]:
     return {
         "SECRET_KEY": config.secret_key,
         "TESTING": config.testing,
@@ -95,7 +98,7 @@ def _flask_settings(config: Config) -> dict:
     }
 
 
-def _engine_options(config: Config) -> dict:
+def _engine_options(config: Config) -> dict[str, Any]:
     if config.is_sqlite:
         config.instance_dir.mkdir(parents=True, exist_ok=True)
         return {"connect_args": {"timeout": 15}}
@@ -110,7 +113,7 @@ def _engine_options(config: Config) -> dict:
     }
 
 
-def _socketio_settings(config: Config) -> dict:
+def _socketio_settings(config: Config) -> dict[str, Any]:
     return {
         "async_mode": config.async_mode,
         # Same origin, plus the configured ones; never "*".
@@ -121,37 +124,37 @@ def _socketio_settings(config: Config) -> dict:
     }
 
 
-def _origin_check(allowed: tuple[str, ...]):
+def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, Any]], bool]:
     """Engine.IO origin check: the server's own origin (desktop clients send it) or a listed one."""
 
-    def check(origin: str | None, environ: dict) -> bool:
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
         own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
         return origin is None or origin == own or origin in allowed
 
     return check
 
 
-def _guard_event_names(server) -> None:
-    """Answer packets whose event name is not text (python-socketio would raise on them), or
-    is "*" (python-socketio would call the catch-all handler without the event's name)."""
-    from socketio import packet
+def _patch_libraries(config: Config, *, direct_websocket: bool) -> None:
+    """Install the patches of papo.libpatches on the Socket.IO server.
 
-    handle = server._handle_event
+    In this order: the transport guard subclasses the library's WebSocket class, which the
+    direct driver then keeps for connections upgraded from long-polling.
+    """
+    libpatches.answer_unknown_events(socketio.server, _unknown_event_ack)
+    libpatches.guard_transport(socketio.server)
+    if direct_websocket:
+        libpatches.serve_websockets_directly(
+            socketio.server.eio, max_backlog=config.client_backlog_bytes
+        )
 
-    def guarded(eio_sid, namespace, id, data):
-        if isinstance(data, list) and data and isinstance(data[0], str) and data[0] != "*":
-            return handle(eio_sid, namespace, id, data)
-        if id is not None:
-            error = {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
-            ack = server.packet_class(packet.ACK, namespace=namespace or "/", id=id, data=[error])
-            server._send_packet(eio_sid, ack)
-        return None
 
-    server._handle_event = guarded
+def _unknown_event_ack(_sid: str | None) -> dict[str, Any]:
+    """The acknowledgement of an event whose name is not text, or is "*"."""
+    return {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()

@@ -32,7 +32,9 @@ def require_json_body() -> None:
 def _over_limit(body: bytes) -> bool:
     """A chunked body is cut at the limit without a word: look for a byte beyond it."""
     limit = request.max_content_length
-    return bool(limit) and len(body) >= limit and bool(request.environ["wsgi.input"].read(1))
+    if not limit:
+        return False
+    return len(body) >= limit and bool(request.environ["wsgi.input"].read(1))
 
 
 def _has_body() -> bool:
@@ -47,4 +49,7 @@ def init_app(app: APIFlask) -> None:
         CORS(app, origins=list(config.cors_origins), expose_headers=["Retry-After"])
     if config.trusted_proxies:
         n = config.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask's documented way to add WSGI middleware (mypy sees a method being replaced).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n
+        )

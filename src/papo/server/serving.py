@@ -15,6 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Collection
+from typing import Any
 
 log = logging.getLogger(__name__)
 BACKLOG = 2048
@@ -34,14 +36,14 @@ def listener(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def serve(app, host: str, port: int, *, reuse_port: bool = False) -> None:
+def serve(app: Any, host: str, port: int, *, reuse_port: bool = False) -> None:
     """Serve `app` with gevent until the process is stopped."""
     import gevent
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 
     class Server(pywsgi.WSGIServer):
-        def handle(self, sock, address):
+        def handle(self, sock: socket.socket, address: Any) -> None:
             # Small frames (acks, pushes) must leave now, not wait for the peer's delayed ACK.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             super().handle(sock, address)
@@ -81,7 +83,7 @@ def supervise(workers: int, argv: list[str], env: dict[str, str]) -> int:
     restarts: list[float] = []
     stopping = False
 
-    def stop(*_args) -> None:
+    def stop(*_args: Any) -> None:
         nonlocal stopping
         stopping = True
 
@@ -104,11 +106,11 @@ def supervise(workers: int, argv: list[str], env: dict[str, str]) -> int:
     return _stop_all(children.values())
 
 
-def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "papo.cli", *argv], env=env)  # noqa: S603
 
 
-def _stop_all(children) -> int:
+def _stop_all(children: Collection[subprocess.Popen[bytes]]) -> int:
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from papo.server import models  # noqa: F401  (registers the tables on the metadata)
 from papo.server.extensions import db
@@ -12,7 +12,7 @@ from papo.server.migrations import ADVISORY_LOCK_KEY
 target_metadata = db.metadata
 
 
-def run(connection) -> None:
+def run(connection: Connection) -> None:
     """Run the migrations in one transaction, holding a lock on PostgreSQL."""
     is_postgres = connection.dialect.name == "postgresql"
     context.configure(
@@ -34,7 +34,10 @@ def main() -> None:
         run(connection)
         connection.commit()
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("Alembic needs a connection or sqlalchemy.url to migrate")
+    engine = create_engine(url)
     with engine.connect() as conn:
         run(conn)
         conn.commit()

@@ -14,13 +14,16 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 log = logging.getLogger(__name__)
 
 RENAMES = "papo:renames"
 HEARTBEAT_SECONDS = 5
 HOST_TTL_SECONDS = 15
+
+Person = dict[str, Any]  # {id, username, name}
+Rename = Callable[[int, str, str], None]
 
 
 class LocalDirectory:
@@ -29,7 +32,7 @@ class LocalDirectory:
     def __init__(self) -> None:
         self._by_user: dict[int, dict[str, int]] = defaultdict(dict)
 
-    def add(self, sid: str, user_id: int, session_id: int, person: dict) -> bool:
+    def add(self, sid: str, user_id: int, session_id: int, person: Person) -> bool:
         """Record a connection; True when it is the user's first."""
         sids = self._by_user[user_id]
         sids[sid] = session_id
@@ -59,7 +62,7 @@ class LocalDirectory:
     def stop(self) -> None:
         """Nothing to clean up: the directory dies with the process."""
 
-    def rename(self, user_id: int, username: str, name: str, apply: Callable) -> None:
+    def rename(self, user_id: int, username: str, name: str, apply: Rename) -> None:
         """Only this process holds connections: rename them here."""
         apply(user_id, username, name)
 
@@ -67,7 +70,9 @@ class LocalDirectory:
 class RedisDirectory:
     """Connections of every process, kept in Redis under `papo:` keys."""
 
-    def __init__(self, url: str, start_task: Callable, sleep: Callable) -> None:
+    def __init__(
+        self, url: str, start_task: Callable[..., Any], sleep: Callable[[float], Any]
+    ) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url, decode_responses=True)
@@ -80,13 +85,13 @@ class RedisDirectory:
     def _host_key(self, host: str) -> str:
         return f"papo:host:{host}"
 
-    def add(self, sid: str, user_id: int, session_id: int, person: dict) -> bool:
+    def add(self, sid: str, user_id: int, session_id: int, person: Person) -> bool:
         """Record a connection; True when it is the user's first anywhere."""
         pipe = self.redis.pipeline()
         pipe.hset(self._user_key(user_id), sid, f"{session_id}:{self.host}")
         pipe.hset(self._host_key(self.host), sid, json.dumps(person))
         pipe.hlen(self._user_key(user_id))
-        return pipe.execute()[-1] == 1
+        return bool(pipe.execute()[-1] == 1)
 
     def remove(self, sid: str, user_id: int) -> bool:
         """Forget a connection; True when it was the user's last anywhere."""
@@ -99,7 +104,7 @@ class RedisDirectory:
 
     def connections_of(self, user_id: int) -> dict[str, int]:
         """Return {sid: session id} for the user's connections on every process."""
-        entries = self.redis.hgetall(self._user_key(user_id))
+        entries = self._hash(self._user_key(user_id))
         return {sid: int(value.split(":", 1)[0]) for sid, value in entries.items()}
 
     def online(self, user_ids: list[int]) -> list[int]:
@@ -123,7 +128,7 @@ class RedisDirectory:
         pipe.srem("papo:hosts", self.host)
         pipe.execute()
 
-    def rename(self, user_id: int, username: str, name: str, apply: Callable) -> None:
+    def rename(self, user_id: int, username: str, name: str, apply: Rename) -> None:
         """Tell every process, this one included, the user's new name."""
         apply(user_id, username, name)
         message = json.dumps({"id": user_id, "username": username, "name": name, "from": self.host})
@@ -163,19 +168,23 @@ class RedisDirectory:
             except Exception:  # Redis away for a moment: try again next beat
                 log.warning("directory heartbeat failed", exc_info=True)
 
-    def reap(self, on_offline: Callable[[dict], None]) -> None:
+    def reap(self, on_offline: Callable[[Person], None]) -> None:
         """Remove the connections of processes whose heartbeat stopped."""
-        for host in self.redis.smembers("papo:hosts"):
+        for host in cast(set[str], self.redis.smembers("papo:hosts")):
             if host == self.host or self.redis.exists(f"papo:alive:{host}"):
                 continue
             if not self.redis.set(f"papo:reaping:{host}", self.host, nx=True, ex=60):
                 continue  # another survivor is on it
-            for sid, raw in self.redis.hgetall(self._host_key(host)).items():
+            for sid, raw in self._hash(self._host_key(host)).items():
                 person = json.loads(raw)
                 if self._forget(sid, person["id"]):
                     on_offline(person)
             self.redis.delete(self._host_key(host))
             self.redis.srem("papo:hosts", host)
+
+    def _hash(self, key: str) -> dict[str, str]:
+        """A Redis hash: text fields and values (the client decodes responses)."""
+        return cast(dict[str, str], self.redis.hgetall(key))
 
     def _forget(self, sid: str, user_id: int) -> bool:
         """Forget a dead process's connection; True when the user has none left."""

@@ -4,8 +4,8 @@ limit, ends that one Engine.IO session with one INFO line, and the server carrie
 python-engineio and python-socketio decode what clients send in places where a failure
 escapes with a traceback or, over long-polling, hangs the request (`Server.handle_request`
 answers an oversized or unexpected POST with `disconnect`, which waits for the session's
-queue to drain). Any client can reach them. Three hooks on the server's own objects
-(nothing patched module-wide) catch those failures where they happen:
+queue to drain). Any client can reach them. Three guards, each installed on the server's
+own objects by `papo.libpatches.guard_transport`, catch those failures where they happen:
 
 - Socket.IO packets: the Engine.IO `message` handler is wrapped; a failure raised while
   python-socketio decodes a packet (or rejects its type) closes the session. A failure
@@ -19,9 +19,9 @@ queue to drain). Any client can reach them. Three hooks on the server's own obje
   session. A chunked body (python-engineio would ignore it: it reads `Content-Length`
   bytes) is read up to the limit and handed on.
 
-The hooks lean on details of the library versions in `SUPPORTED`; with any other, the
-server logs a warning and runs without them (tests/reliability/test_raw_packets.py and
-tests/security/test_size_limits.py then fail).
+They lean on details of the library versions `papo.libpatches` pins, and the server
+refuses to start on any other (tests/reliability/test_raw_packets.py and
+tests/security/test_size_limits.py check them).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import json
 import logging
 import traceback
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -49,34 +48,9 @@ log = logging.getLogger(__name__)
 # What `engineio.socket.Socket.receive` accepts from a client; it refuses the rest.
 CLIENT_PACKETS = {eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE, eio_packet.CLOSE}
 
-# Versions whose internals the hooks were checked against: [lowest, first unsupported).
-SUPPORTED = {
-    "python-engineio": ((4, 11), (5, 0)),
-    "python-socketio": ((5, 12), (6, 0)),
-}
-
-
-def guard_transport(server: Any) -> None:
-    """Install the three guards on `server` (a python-socketio Server) and its Engine.IO."""
-    if not _supported():
-        return
-    _close_on_undecodable_socketio(server)
-    _close_on_undecodable_engineio(server.eio)
-    _check_polling_bodies(server.eio)
-
-
-def _supported() -> bool:
-    for name, (lowest, beyond) in SUPPORTED.items():
-        version = metadata.version(name)
-        if not lowest <= _major_minor(version) < beyond:
-            log.warning("transport guards off: %s %s is not a version they support", name, version)
-            return False
-    return True
-
-
-def _major_minor(version: str) -> tuple[int, ...]:
-    parts = version.split(".")[:2]
-    return tuple(int(part) if part.isdigit() else 0 for part in parts)
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def _end(eio: Any, sid: str, why: str, error: BaseException | None = None) -> None:
@@ -97,10 +71,9 @@ def _short(error: BaseException) -> str:
 # --- Socket.IO packets ------------------------------------------------------------------
 
 
-def _close_on_undecodable_socketio(server: Any) -> None:
-    """Wrap the Engine.IO `message` handler python-socketio registered."""
-    dispatch = server._handle_eio_message
-    eio = server.eio
+def closing_on_undecodable(eio: Any, dispatch: Any) -> Callable[[str, Any], None]:
+    """The Engine.IO `message` handler: python-socketio's `dispatch`, closing the session
+    on a packet it cannot decode."""
 
     def on_message(eio_sid: str, data: Any) -> None:
         try:
@@ -110,7 +83,7 @@ def _close_on_undecodable_socketio(server: Any) -> None:
                 raise  # an event handler's failure: logged with its traceback as before
             _end(eio, eio_sid, "undecodable Socket.IO packet", exc)
 
-    eio.on("message", on_message)
+    return on_message
 
 
 def _raised_decoding(exc: Exception, dispatch_code: Any) -> bool:
@@ -127,63 +100,58 @@ def _raised_decoding(exc: Exception, dispatch_code: Any) -> bool:
 # --- Engine.IO packets on a WebSocket ---------------------------------------------------
 
 
-def _close_on_undecodable_engineio(eio: Any) -> None:
-    """Give the server a WebSocket transport whose `wait()` drops undecodable text frames.
+def checking_websocket(eio: Any, transport: Any) -> Any:
+    """A subclass of WebSocket `transport` whose `wait()` drops undecodable text frames.
 
-    python-engineio decodes each frame outside its error handling
-    (`engineio.socket.Socket._websocket_handler`); a frame that fails there would escape
+    python-engineio decodes each frame outside its error handling (in the Engine.IO
+    socket's WebSocket handler); a frame that fails there would escape
     with a traceback and leave the session to the ping timeout. Instead the session is
     closed (Socket.IO's disconnect handlers run, Engine.IO's CLOSE is queued) and `wait()`
     returns None, what a client closing the connection looks like: the library's loop
     ends its usual way (writer stopped after the CLOSE, WebSocket closed).
     """
-    transport = eio._async.get("websocket")
-    if transport is None:  # this async mode serves no WebSocket
-        return
-    if not isinstance(transport, type):  # already replaced: install this guard first
-        log.warning("undecodable-frame guard off: the WebSocket transport is %r", transport)
-        return
     limit = eio.max_http_buffer_size
 
-    class CheckedWebSocket(transport):
-        def __init__(self, handler: Callable, server: Any, *args: Any, **kwargs: Any) -> None:
-            super().__init__(handler, server, *args, **kwargs)
-            self.papo_sid = getattr(getattr(handler, "__self__", None), "sid", "?")
+    def __init__(self: Any, handler: Any, server: Any, *args: Any, **kwargs: Any) -> None:
+        transport.__init__(self, handler, server, *args, **kwargs)
+        self.papo_sid = getattr(getattr(handler, "__self__", None), "sid", "?")
 
-        def wait(self) -> Any:
-            data = super().wait()
-            # Binary frames always decode; frames over the limit are the library's to refuse.
-            if isinstance(data, str) and len(data) <= limit:
-                try:
-                    eio_packet.Packet(encoded_packet=data)
-                except Exception as exc:
-                    _end(eio, self.papo_sid, "undecodable Engine.IO packet", exc)
-                    return None
-            return data
+    def wait(self: Any) -> Any:
+        data = transport.wait(self)
+        # Binary frames always decode; frames over the limit are the library's to refuse.
+        if isinstance(data, str) and len(data) <= limit:
+            try:
+                eio_packet.Packet(encoded_packet=data)
+            except Exception as exc:
+                _end(eio, self.papo_sid, "undecodable Engine.IO packet", exc)
+                return None
+        return data
 
-    eio._async = {**eio._async, "websocket": CheckedWebSocket}
+    return type("CheckedWebSocket", (transport,), {"__init__": __init__, "wait": wait})
 
 
 # --- Long-polling POST bodies -----------------------------------------------------------
 
 
-def _check_polling_bodies(eio: Any) -> None:
-    """Put a body check in front of Engine.IO's WSGI entry point, `handle_request`."""
-    handle_request = eio.handle_request
+def checking_polling_bodies(
+    eio: Any, handle_request: WSGIApp, allowed_origins: Callable[[Environ], Any]
+) -> WSGIApp:
+    """Engine.IO's WSGI entry point `handle_request`, checking long-polling bodies first;
+    `allowed_origins(environ)` is Engine.IO's own origin list (None: any)."""
 
-    def checked(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def checked(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST":
-            socket = _polling_session(eio, environ)
+            socket = _polling_session(eio, environ, allowed_origins)
             if socket is not None:
                 refusal = _read_body(eio, socket, environ)
                 if refusal is not None:
                     return _refuse(environ, start_response, refusal)
         return handle_request(environ, start_response)
 
-    eio.handle_request = checked
+    return checked
 
 
-def _polling_session(eio: Any, environ: dict) -> Any:
+def _polling_session(eio: Any, environ: Environ, allowed_origins: Callable[[Environ], Any]) -> Any:
     """The Engine.IO socket this POST feeds, or None when Engine.IO refuses the request by
     itself before reading its body (bad origin, unknown session, upgraded, ...)."""
     query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -194,13 +162,13 @@ def _polling_session(eio: Any, environ: dict) -> Any:
         return None
     origin = environ.get("HTTP_ORIGIN")
     if origin and eio.cors_allowed_origins != []:
-        allowed = eio._cors_allowed_origins(environ)
+        allowed = allowed_origins(environ)
         if allowed is not None and origin not in allowed:
             return None
     return socket
 
 
-def _read_body(eio: Any, socket: Any, environ: dict) -> int | None:
+def _read_body(eio: Any, socket: Any, environ: Environ) -> int | None:
     """Read the body (at most one byte over the limit) and check that it decodes: None if
     it does (Engine.IO then reads it from memory), else the HTTP status that refuses it."""
     limit = eio.max_http_buffer_size
@@ -249,7 +217,7 @@ def _read(stream: Any, most: int) -> bytes:
     return b"".join(parts)
 
 
-def _refuse(environ: dict, start_response: Callable, status: int) -> list[bytes]:
+def _refuse(environ: Environ, start_response: StartResponse, status: int) -> list[bytes]:
     """Papo's JSON error, in the language the request asks for."""
     code, message = CODES[status]
     accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)

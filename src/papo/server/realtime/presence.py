@@ -18,7 +18,7 @@ from typing import Any
 WINDOW_SECONDS = 0.25
 BURST = 10
 
-Emit = Callable[[str, dict], None]
+Emit = Callable[[str, dict[str, Any]], None]
 
 
 class PresenceBatcher:
@@ -39,28 +39,25 @@ class PresenceBatcher:
         self.window = window
         self.burst = burst
         self._lock = threading.Lock()
-        self._pending: dict[int, dict] | None = None
+        self._pending: dict[int, dict[str, Any]] | None = None
         self._sent: list[float] = []  # when the changes of the last window went out
 
-    def announce(self, person: dict, online: bool) -> None:
+    def announce(self, person: dict[str, Any], online: bool) -> None:
         """Tell everyone `person` ({id, username, name}) is now online or offline."""
         change = {"user": person, "online": online}
         with self._lock:
-            if self._pending is None:
+            pending = self._pending
+            if pending is None:
                 now = time.monotonic()
                 self._sent = [t for t in self._sent if t > now - self.window]
                 if len(self._sent) < self.burst:
                     self._sent.append(now)
-                    send_now = True
                 else:
-                    self._pending = {}
-                    send_now = False
+                    pending = self._pending = {}
                     self._start_task(self._flush_later)
-            else:
-                send_now = False
-            if not send_now:
-                self._pending[person["id"]] = change
-        if send_now:
+            if pending is not None:  # gathering: it goes out with the batch
+                pending[person["id"]] = change
+        if pending is None:
             self._emit("presence", change)
 
     def _flush_later(self) -> None:
