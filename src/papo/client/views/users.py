@@ -7,7 +7,7 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any
 
-from ..api import ApiError, Json
+from ..api import Json
 from ..core import Core, Done, Failed, Job
 from ..i18n import N_, Lazy, _, ngettext, number
 from .dialogs import ROLES, ConfirmDialog, Dialog, PasswordDialog, UserDialog, Values
@@ -250,10 +250,6 @@ class UsersView(ttk.Frame):
 
         submit = self._submit(request)
         self.dialog = ConfirmDialog(self, _("Delete user"), question, N_("Delete"), submit=submit)
-
-    def failed(self, error: ApiError) -> None:
-        """Show a failure that belongs to no dialog."""
-        self.core.report(error)
 
     # --- a change of language -----------------------------------------------------------
 
