@@ -70,3 +70,19 @@ def sign_in(app, url: str, username: str, password: str) -> None:
     pump_until(app, lambda: app.main is not None, "the main window")
     pump_until(app, lambda: app.core.state.link.status == "connected", "the link")
     pump_until(app, lambda: app.core.state.current_room is not None, "a room on screen")
+
+
+def shown_lines(conversation) -> list[str]:
+    """The lines the conversation's text widget shows, as a reader sees them."""
+    return conversation.text.get("1.0", "end").splitlines()
+
+
+def tree_texts(tree) -> list[str]:
+    """The text of each top-level row of a Treeview (the people panel)."""
+    return [tree.item(iid, "text") for iid in tree.get_children()]
+
+
+def row(view, user_id: int) -> dict:
+    """The cells of a user's row in the Users table, by column."""
+    columns = view.tree.cget("columns")
+    return dict(zip(columns, view.tree.item(str(user_id), "values"), strict=True))

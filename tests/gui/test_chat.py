@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.helpers import PASSWORD, register
-from gui.helpers import pump_until, screenshot, sign_in
+from gui.helpers import pump_until, screenshot, shown_lines, sign_in, tree_texts
 
 
 def type_and_press_enter(app, text: str) -> None:
@@ -23,16 +23,16 @@ def test_a_message_typed_in_one_window_appears_in_the_other(gui_server, make_app
     type_and_press_enter(left, "Olá Rui! The notes are at https://example.org/notes")
     pump_until(
         [left, right],
-        lambda: any("Olá Rui" in t for t in right.main.conversation.shown_texts()),
+        lambda: any("Olá Rui" in t for t in shown_lines(right.main.conversation)),
         "the message in Rui's window",
     )
     assert left.main.composer.box.get("1.0", "end-1c") == ""
     type_and_press_enter(right, "Thanks Ana, reading them now.")
     pump_until(
         [left, right],
-        lambda: "Thanks Ana, reading them now." in left.main.conversation.shown_texts(),
+        lambda: "Thanks Ana, reading them now." in shown_lines(left.main.conversation),
     )
-    pump_until(left, lambda: any("Rui Costa" in n for n in left.main.people.names()))
+    pump_until(left, lambda: any("Rui Costa" in n for n in tree_texts(left.main.people.tree)))
     _show_unread_and_typing(left, right, rui_api)
     screenshot(left, screenshots / "screenshot-chat.png")
 

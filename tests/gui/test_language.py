@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from client.helpers import PASSWORD, register
-from gui.helpers import fill, menu_index, pump_until, screenshot, sign_in
+from gui.helpers import fill, menu_index, pump_until, screenshot, shown_lines, sign_in
 from gui.test_chat import type_and_press_enter
 from papo.client.state import CONNECTED
 
@@ -69,7 +69,7 @@ def test_portuguese_from_the_start_then_english_from_the_menu_without_signing_ou
     assert app.main.link_label.cget("text") == "● Connected"
     assert (app.core.api.token, app.core.realtime) == (session, link)
     assert app.core.state.link.status == CONNECTED
-    assert {GREETING, REPLY} <= set(app.main.conversation.shown_texts())
+    assert {GREETING, REPLY} <= set(shown_lines(app.main.conversation))
     assert "— Today —" in app.main.conversation.text.get("1.0", "end")
     assert app.core.api.language == "en" and saved_language(app) == "en"
     assert {"Language", "Dark theme", "Sign out"} <= set(menu_labels(app.papo_menu))
@@ -79,9 +79,9 @@ def _converse(app, rui_api) -> None:
     """Ana writes, Rui answers over REST; wait until both are in Ana's window."""
     type_and_press_enter(app, GREETING)
     room = app.core.state.current_room
-    pump_until(app, lambda: GREETING in app.main.conversation.shown_texts(), "Ana's message")
+    pump_until(app, lambda: GREETING in shown_lines(app.main.conversation), "Ana's message")
     rui_api.request("POST", f"/rooms/{room}/messages", json={"message": REPLY})
-    pump_until(app, lambda: REPLY in app.main.conversation.shown_texts(), "Rui's answer")
+    pump_until(app, lambda: REPLY in shown_lines(app.main.conversation), "Rui's answer")
     pump_until(app, lambda: not app.core.state.outbox, "the message stored")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.helpers import ADMIN, ADMIN_PASSWORD, PASSWORD, register
-from gui.helpers import fill, pump_until, screenshot, sign_in
+from gui.helpers import fill, pump_until, row, screenshot, sign_in
 from papo.client.views.users import ADMIN_NOTE
 
 
@@ -35,10 +35,10 @@ def test_an_admin_edits_a_user_in_the_table(gui_server, make_app, screenshots):
     view.dialog.ok_button.invoke()
     pump_until(
         app,
-        lambda: view.tree.exists(str(user["id"])) and view.row(user["id"])["name"] == "Bea After",
+        lambda: view.tree.exists(str(user["id"])) and row(view, user["id"])["name"] == "Bea After",
         "the edited row",
     )
-    assert view.row(user["id"])["age"] == "33"
+    assert row(view, user["id"])["age"] == "33"
     fill(view.query, "")
     view.search_button.invoke()
     pump_until(app, lambda: len(view.items) > 1, "every user")

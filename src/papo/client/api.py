@@ -9,7 +9,9 @@ import requests
 from .errors import ApiError, unreachable
 from .i18n import DEFAULT, http_tag
 
-__all__ = ["DEFAULT_SERVER", "Api", "ApiError", "normalise_url", "unreachable"]
+__all__ = ["DEFAULT_SERVER", "Api", "ApiError", "Json", "normalise_url", "unreachable"]
+
+Json = dict[str, Any]  # a JSON object as the server sends it
 
 DEFAULT_SERVER = "http://127.0.0.1:5000"
 CONNECT_TIMEOUT, READ_TIMEOUT = 3.05, 15.0
@@ -65,18 +67,18 @@ class Api:
 
     # --- auth ---------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> dict:
+    def login(self, username: str, password: str) -> Json:
         """Sign in; keep the token for the next requests."""
         return self._signed_in(self.request("POST", "/auth/login", json=_creds(username, password)))
 
-    def register(self, username: str, password: str, name: str, age: int | None = None) -> dict:
+    def register(self, username: str, password: str, name: str, age: int | None = None) -> Json:
         """Create a member account and sign it in."""
         body = {**_creds(username, password), "name": name}
         if age is not None:
             body["age"] = age
         return self._signed_in(self.request("POST", "/auth/register", json=body))
 
-    def _signed_in(self, body: dict) -> dict:
+    def _signed_in(self, body: Json) -> Json:
         self.token = body["token"]
         return body
 
@@ -87,51 +89,58 @@ class Api:
         finally:
             self.token = None
 
-    def me(self) -> dict:
+    def me(self) -> Json:
         """Return the signed-in user."""
-        return self.request("GET", "/auth/me")
+        answer: Json = self.request("GET", "/auth/me")
+        return answer
 
     # --- rooms and messages -------------------------------------------------------------
 
-    def rooms(self) -> list[dict]:
+    def rooms(self) -> list[Json]:
         """The rooms this user can see, with unread counts."""
-        return self.request("GET", "/rooms")
+        answer: list[Json] = self.request("GET", "/rooms")
+        return answer
 
-    def create_room(self, name: str, topic: str = "", private: bool = False) -> dict:
+    def create_room(self, name: str, topic: str = "", private: bool = False) -> Json:
         """Create a channel; the creator is its first member."""
         body = {"name": name, "topic": topic, "private": private}
-        return self.request("POST", "/rooms", json=body)
+        answer: Json = self.request("POST", "/rooms", json=body)
+        return answer
 
-    def join_room(self, room_id: int) -> dict:
+    def join_room(self, room_id: int) -> Json:
         """Join a public channel."""
-        return self.request("POST", f"/rooms/{room_id}/join")
+        answer: Json = self.request("POST", f"/rooms/{room_id}/join")
+        return answer
 
     def leave_room(self, room_id: int) -> None:
         """Leave a room."""
         self.request("POST", f"/rooms/{room_id}/leave")
 
-    def open_direct(self, user_id: int) -> dict:
+    def open_direct(self, user_id: int) -> Json:
         """Open (or find again) the direct conversation with a user."""
-        return self.request("POST", "/rooms/direct", json={"user_id": user_id})
+        answer: Json = self.request("POST", "/rooms/direct", json={"user_id": user_id})
+        return answer
 
-    def members(self, room_id: int) -> list[dict]:
+    def members(self, room_id: int) -> list[Json]:
         """The room's members, each marked online or not."""
-        return self.request("GET", f"/rooms/{room_id}/members")
+        answer: list[Json] = self.request("GET", f"/rooms/{room_id}/members")
+        return answer
 
     def history(
         self, room_id: int, *, before: int | None = None, after: int | None = None, limit: int = 50
-    ) -> list[dict]:
+    ) -> list[Json]:
         """Messages newest first before an id, or oldest first after one."""
-        params = {"limit": limit}
+        params: dict[str, int] = {"limit": limit}
         if before is not None:
             params["before"] = before
         if after is not None:
             params["after"] = after
-        return self.request("GET", f"/rooms/{room_id}/messages", params=params)
+        answer: list[Json] = self.request("GET", f"/rooms/{room_id}/messages", params=params)
+        return answer
 
-    def history_after(self, room_id: int, after: int, page: int = 200) -> list[dict]:
+    def history_after(self, room_id: int, after: int, page: int = 200) -> list[Json]:
         """Every message of the room after `after`, oldest first, a page at a time."""
-        found: list[dict] = []
+        found: list[Json] = []
         while True:
             batch = self.history(room_id, after=after, limit=page)
             found += batch
@@ -141,18 +150,21 @@ class Api:
 
     # --- users --------------------------------------------------------------------------
 
-    def users(self, q: str = "", page: int = 1, per_page: int = 50) -> dict:
+    def users(self, q: str = "", page: int = 1, per_page: int = 50) -> Json:
         """One page of users: {items, pagination}."""
         params = {"q": q, "page": page, "per_page": per_page}
-        return self.request("GET", "/users", params=params)
+        answer: Json = self.request("GET", "/users", params=params)
+        return answer
 
-    def create_user(self, **fields: Any) -> dict:
+    def create_user(self, **fields: Any) -> Json:
         """Create an account (admins only)."""
-        return self.request("POST", "/users", json=fields)
+        answer: Json = self.request("POST", "/users", json=fields)
+        return answer
 
-    def update_user(self, user_id: int, **changes: Any) -> dict:
+    def update_user(self, user_id: int, **changes: Any) -> Json:
         """Change some fields of a user (PATCH)."""
-        return self.request("PATCH", f"/users/{user_id}", json=changes)
+        answer: Json = self.request("PATCH", f"/users/{user_id}", json=changes)
+        return answer
 
     def delete_user(self, user_id: int) -> None:
         """Delete a user (admins only)."""
@@ -167,7 +179,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _creds(username: str, password: str) -> dict:
+def _creds(username: str, password: str) -> Json:
     return {"username": username.strip(), "password": password}
 
 

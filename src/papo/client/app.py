@@ -9,9 +9,11 @@ from pathlib import Path
 from tkinter import ttk
 
 from . import i18n
+from .api import ApiError, Json
 from .config import Prefs
 from .core import Core
 from .i18n import Lazy, _
+from .state import Topic
 from .views import theme
 from .views.dialogs import release_variables
 from .views.main import MainWindow
@@ -91,7 +93,7 @@ class App(tk.Tk):
             log.exception("failed to apply events")
         self._pump_job = self.after(POLL_MS, self.pump)
 
-    def render(self, changes: set[tuple]) -> None:
+    def render(self, changes: set[Topic]) -> None:
         """Switch screens on sign-in and sign-out; let the main window redraw the rest."""
         if ("session",) in changes:
             if self.core.signed_in and self.main is None:
@@ -142,7 +144,7 @@ class App(tk.Tk):
                 screen.destroy()
         self.main = self.signin = self.backdrop = None
 
-    def submit(self, mode: str, values: dict) -> None:
+    def submit(self, mode: str, values: Json) -> None:
         """Sign in or create an account off the Tk thread; the pump shows the outcome."""
         failed = self._signin_failed
         self._pending_prefs = {"server": values["server"], "username": values["username"]}
@@ -153,7 +155,7 @@ class App(tk.Tk):
             server, username, password = values["server"], values["username"], values["password"]
             self.core.sign_in(server, username, password, failed=failed)
 
-    def _signin_failed(self, error) -> None:
+    def _signin_failed(self, error: ApiError) -> None:
         if self.signin is not None:  # the form on screen now, even if rebuilt meanwhile
             self.signin.failed(error)
 

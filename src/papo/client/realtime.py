@@ -18,7 +18,7 @@ import socketio
 from socketio import exceptions
 
 from .. import libpatches
-from .api import Api, ApiError
+from .api import Api, ApiError, Json
 from .i18n import N_, Lazy, http_tag
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class Realtime:
                 log.warning("cannot connect to %s: %s", self.api.base_url, exc)
                 self.post("link", ("offline", 0, Lazy(N_("cannot connect"))))
 
-    def auth(self) -> dict:
+    def auth(self) -> Json:
         """What the server is told at each (re)connect: the token and the language."""
         return {"token": self.api.token, "lang": http_tag(self.api.language)}
 
@@ -160,7 +160,7 @@ class Realtime:
 
     # --- events to the server -----------------------------------------------------------
 
-    def emit(self, event: str, data: dict, on_ack: Callable[[dict], None] | None = None) -> bool:
+    def emit(self, event: str, data: Json, on_ack: Callable[[Json], None] | None = None) -> bool:
         """Send an event without waiting; the ack goes to `on_ack`. False when not connected."""
         callback = None
         if on_ack is not None:
@@ -175,11 +175,11 @@ class Realtime:
             return False
         return True
 
-    def call(self, event: str, data: dict) -> dict:
+    def call(self, event: str, data: Json) -> Json:
         """Send an event and wait for its acknowledgement (not on the Tk thread)."""
         done, answer = threading.Event(), {}
 
-        def on_ack(ack: dict) -> None:
+        def on_ack(ack: Json) -> None:
             answer.update(ack)
             done.set()
 

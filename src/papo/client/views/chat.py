@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from tkinter import ttk
 
 from ..i18n import _, day_label, time_label
-from ..state import Message, State
+from ..state import Message, Room, State
 from .theme import BODY, CAPTION, STRONG, TITLE, colours
 
 LINK_RE = re.compile(r"https?://[^\s<>\"']+")
@@ -45,7 +45,7 @@ class Conversation(ttk.Frame):
         )
         self.text.configure(font=BODY, spacing1=2, spacing3=2, borderwidth=0, highlightthickness=0)
         scroll = ttk.Scrollbar(self, orient="vertical", command=self.text.yview)
-        self.text.configure(yscrollcommand=lambda first, last: self._scrolled(scroll, first, last))
+        self.text.configure(yscrollcommand=lambda *view: self._scrolled(scroll, *view))
         self.text.grid(row=1, column=0, sticky="nsew")
         scroll.grid(row=1, column=1, sticky="ns")
         self.messages: dict[int, Message] = {}
@@ -81,7 +81,7 @@ class Conversation(ttk.Frame):
 
     def render(self, state: State) -> None:
         """Redraw the room on screen, keeping the reader's place."""
-        room = state.rooms.get(state.current_room)
+        room = state.rooms.get(state.current_room) if state.current_room is not None else None
         switched = self.room_id != state.current_room
         self.room_id = state.current_room
         self.title.configure(text=self._heading(room))
@@ -96,7 +96,7 @@ class Conversation(ttk.Frame):
         elif anchor is not None and self.text.tag_ranges(f"m{anchor}"):
             self.text.yview(self.text.tag_ranges(f"m{anchor}")[0])
 
-    def _heading(self, room) -> str:
+    def _heading(self, room: Room | None) -> str:
         if room is None:
             return _("No room open")
         return f"{room.title}  —  {room.topic}" if room.topic else room.title
@@ -167,7 +167,7 @@ class Conversation(ttk.Frame):
                 return int(tag[1:])
         return None
 
-    def _scrolled(self, scroll: ttk.Scrollbar, first: str, last: str) -> None:
+    def _scrolled(self, scroll: ttk.Scrollbar, first: float | str, last: float | str) -> None:
         scroll.set(first, last)
         if float(first) <= 0.0 and float(last) < 1.0 and self.more_before:
             self.on_older()
@@ -181,7 +181,7 @@ class Conversation(ttk.Frame):
                 return self.messages.get(int(tag[1:]))
         return None
 
-    def _context_menu(self, event: tk.Event) -> str:
+    def _context_menu(self, event: tk.Event[tk.Text]) -> str:
         message = self.message_at(f"@{event.x},{event.y}")
         self.menu.delete(0, "end")
         if message is None or message.pending or message.deleted:
@@ -203,15 +203,11 @@ class Conversation(ttk.Frame):
         self.clipboard_clear()
         self.clipboard_append(text)
 
-    def _open_link(self, event: tk.Event) -> None:
+    def _open_link(self, event: tk.Event[tk.Text]) -> None:
         for tag in self.text.tag_names(f"@{event.x},{event.y}"):
             if tag in self._links:
                 webbrowser.open(self._links[tag])
                 return
-
-    def shown_texts(self) -> list[str]:
-        """The texts of the messages on screen, oldest first (for tests)."""
-        return [m.text for m in self.messages.values() if not m.deleted]
 
 
 class Composer(ttk.Frame):
@@ -229,7 +225,7 @@ class Composer(ttk.Frame):
         self.box.configure(relief="flat", borderwidth=0, padx=8, pady=6, highlightthickness=1)
         self.box.grid(row=1, column=0, sticky="ew")
         self.send_button = ttk.Button(
-            self, text=_("Send"), style="Accent.TButton", command=self.send
+            self, text=_("Send"), style="Accent.TButton", command=self.send_text
         )
         self.send_button.grid(row=1, column=1, sticky="ns", padx=(8, 0))
         self.note = ttk.Label(self, text="", font=CAPTION)
@@ -245,16 +241,16 @@ class Composer(ttk.Frame):
         self.box.configure(insertbackground=c["text_fg"], highlightcolor=c["accent"])
         self.box.configure(highlightbackground=c["muted"])
 
-    def _enter(self, _event: tk.Event) -> str:
-        self.send()
+    def _enter(self, _event: tk.Event[tk.Text]) -> str:
+        self.send_text()
         return "break"
 
-    def _key(self, event: tk.Event) -> None:
+    def _key(self, event: tk.Event[tk.Text]) -> None:
         if event.char and event.char.isprintable() and self.box.get("1.0", "end-1c").strip():
             self.on_typing()
 
-    def send(self) -> None:
-        """Send the text in the box and empty it."""
+    def send_text(self) -> None:
+        """Send the text in the box and empty it (not `send`: that is Tk's own send())."""
         if str(self.box.cget("state")) == "disabled":
             return
         text = self.box.get("1.0", "end-1c").strip()

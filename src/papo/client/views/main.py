@@ -6,11 +6,12 @@ from __future__ import annotations
 import tkinter as tk
 from tkinter import ttk
 
+from ..api import Json
 from ..core import Core
 from ..i18n import N_, Lazy, _
-from ..state import CONNECTED, OFFLINE, Message
+from ..state import CONNECTED, OFFLINE, Message, Topic
 from .chat import Composer, Conversation
-from .dialogs import ChooseDialog, ConfirmDialog, Dialog, EditMessageDialog, RoomDialog
+from .dialogs import ChooseDialog, ConfirmDialog, Dialog, EditMessageDialog, RoomDialog, Values
 from .rooms import PeoplePanel, RoomList
 from .theme import CAPTION
 from .users import UsersView
@@ -78,7 +79,7 @@ class MainWindow(ttk.Frame):
 
     # --- rendering ----------------------------------------------------------------------
 
-    def render(self, changes: set[tuple]) -> None:
+    def render(self, changes: set[Topic]) -> None:
         """Redraw what changed."""
         state = self.core.state
         current = state.current_room
@@ -128,7 +129,7 @@ class MainWindow(ttk.Frame):
         self.user_label.configure(text=line)
 
     def _tab_changed(self, _event: object) -> None:
-        if self.tabs.select() == str(self.users):
+        if self.tabs.select() == str(self.users):  # type: ignore[no-untyped-call]
             self.users.refresh()
 
     # --- intent -------------------------------------------------------------------------
@@ -146,29 +147,33 @@ class MainWindow(ttk.Frame):
             self.core.load_older(self.core.state.current_room)
 
     def edit_message(self, message: Message) -> None:
-        """Open the edit dialog for one of your messages."""
-        self.dialog = EditMessageDialog(
-            self,
-            message.text,
-            on_done=lambda values: self.core.edit_message(message.id, values["message"]),
-        )
+        """Open the edit dialog for one of your messages; it closes once the server agrees."""
+
+        def submit(dialog: Dialog, values: Values) -> None:
+            text = values["message"]
+            self.core.edit_message(message.id, text, then=dialog.done, failed=dialog.failed)
+
+        self.dialog = EditMessageDialog(self, message.text, submit=submit)
 
     def delete_message(self, message: Message) -> None:
-        """Ask, then delete one of your messages."""
+        """Ask, then delete one of your messages; the question stays until the server agrees."""
+
+        def submit(dialog: Dialog, _values: Values) -> None:
+            self.core.delete_message(message.id, then=dialog.done, failed=dialog.failed)
+
         self.dialog = ConfirmDialog(
             self,
             _("Delete message"),
             _("Delete this message for everyone?"),
             N_("Delete"),
-            on_done=lambda _v: self.core.delete_message(message.id),
+            submit=submit,
         )
 
     def new_room(self) -> None:
-        """Create a channel."""
+        """Create a channel; the dialog closes once the room exists, or says why not."""
 
-        def submit(dialog: Dialog, values: dict) -> None:
-            self.core.create_room(**values, failed=dialog.failed)
-            dialog.done(values)
+        def submit(dialog: Dialog, values: Values) -> None:
+            self.core.create_room(**values, then=dialog.done, failed=dialog.failed)
 
         self.dialog = RoomDialog(self, _("New room"), submit=submit)
 
@@ -190,7 +195,7 @@ class MainWindow(ttk.Frame):
     def direct_message(self) -> None:
         """Choose a person to talk to privately."""
 
-        def chosen(page: dict) -> None:
+        def chosen(page: Json) -> None:
             if not self.winfo_exists():  # answered after a language switch
                 return
             me = self.core.state.my_id
@@ -201,12 +206,12 @@ class MainWindow(ttk.Frame):
                 self, _("Message someone"), items, on_done=lambda v: self.core.open_direct(v["id"])
             )
 
-        self.core.call(self.core.api.users, "", 1, 100, then=chosen)
+        self.core.find_users("", 1, 100, then=chosen)
 
     def switch_room(self, _event: object = None) -> str:
         """Ctrl+K: jump to a room by typing part of its name."""
         items = [(r.id, r.title) for r in self.core.state.member_rooms()]
-        self.tabs.select(0)
+        self.tabs.select(0)  # type: ignore[no-untyped-call]
         self.dialog = ChooseDialog(
             self, _("Switch room"), items, on_done=lambda v: self.core.open_room(v["id"])
         )
@@ -218,14 +223,14 @@ class MainWindow(ttk.Frame):
 
     # --- a change of language -----------------------------------------------------------
 
-    def kept(self) -> dict:
+    def kept(self) -> Json:
         """What is on screen and not in the state: the tab, the draft, the Users tab."""
-        tab = self.tabs.index(self.tabs.select())
+        tab = self.tabs.index(self.tabs.select())  # type: ignore[no-untyped-call]
         return {"tab": tab, "draft": self.composer.draft(), "users": self.users.kept()}
 
-    def restore(self, kept: dict) -> None:
+    def restore(self, kept: Json) -> None:
         """Put back what `kept()` returned, in a window rebuilt in another language."""
         self.users.restore(kept["users"])
-        self.tabs.select(kept["tab"])
+        self.tabs.select(kept["tab"])  # type: ignore[no-untyped-call]
         if str(self.composer.box.cget("state")) == "normal":
             self.composer.box.insert("1.0", kept["draft"])

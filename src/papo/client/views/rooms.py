@@ -6,6 +6,7 @@ import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
 
+from ..api import Json
 from ..i18n import _, number
 from ..state import State
 from .theme import CAPTION, STRONG
@@ -96,7 +97,8 @@ class PeoplePanel(ttk.Frame):
     def render(self, state: State) -> None:
         """Show the members of the current room and who of them is online."""
         self.tree.delete(*self.tree.get_children())
-        members = state.members.get(state.current_room, [])
+        current = state.current_room
+        members = state.members.get(current, []) if current is not None else []
         ordered = sorted(members, key=lambda m: (m["id"] not in state.online, m["name"].lower()))
         for member in ordered:
             online = member["id"] in state.online
@@ -112,12 +114,8 @@ class PeoplePanel(ttk.Frame):
         self.title.configure(text=_("People (%(count)s)") % {"count": number(len(members))})
         self.note.configure(text=_("%(count)s online") % {"count": number(here)} if members else "")
 
-    def names(self) -> list[str]:
-        """The lines shown, for tests."""
-        return [self.tree.item(iid, "text") for iid in self.tree.get_children()]
 
-
-def person(member: dict, *, you: bool) -> str:
+def person(member: Json, *, you: bool) -> str:
     """ "Ana (admin) — you": a member's name with their role and whether it is you."""
     admin = member.get("role") == "admin"
     if admin and you:

@@ -5,15 +5,23 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
+from typing import Any
 
 from .. import validation
-from ..api import ApiError
+from ..api import ApiError, Json
 from ..i18n import N_, Lazy, _
 from .theme import CAPTION, TITLE
 
-Intent = Callable[[str, dict], None]  # ("sign_in" | "register", values)
+Intent = Callable[[str, Json], None]  # ("sign_in" | "register", values)
 FIELDS = ("server", "username", "password", "name", "age")
 ERROR_COLOUR = "#c42b1c"
+
+
+class FormEntry(ttk.Entry):
+    """An entry with its caption and the label for its error message beside it."""
+
+    caption: ttk.Label
+    error: ttk.Label
 
 
 class SignInView(ttk.Frame):
@@ -51,10 +59,10 @@ class SignInView(ttk.Frame):
         for widget in (self.server, self.username, self.password, self.name, self.age):
             widget.bind("<Return>", self.submit)
 
-    def _entry(self, label: str, row: int, value: str, **options) -> ttk.Entry:
+    def _entry(self, label: str, row: int, value: str, **options: Any) -> FormEntry:
         caption = ttk.Label(self, text=label)
         caption.grid(row=row, column=0, sticky="w", padx=(0, 12), pady=4)
-        entry = ttk.Entry(self, width=36, **options)
+        entry = FormEntry(self, width=36, **options)
         entry.insert(0, value)
         entry.grid(row=row, column=1, sticky="ew", pady=4)
         error = ttk.Label(self, foreground=ERROR_COLOUR, wraplength=240)
@@ -92,16 +100,16 @@ class SignInView(ttk.Frame):
 
     # --- submitting ---------------------------------------------------------------------
 
-    def values(self) -> dict | None:
+    def values(self) -> Json | None:
         """The form's values, or None after showing what is missing or wrong."""
-        values = {
+        values: Json = {
             "server": self.server.get().strip(),
             "username": self.username.get().strip(),
             "password": self.password.get(),
         }
         problems = {k: _("Required.") for k, v in values.items() if not v}
         if self.registering:
-            checks = {
+            checks: dict[str, tuple[object, str]] = {
                 "username": validation.username(values["username"]),
                 "password": validation.password(values["password"]),
                 "name": validation.name(self.name.get()),
@@ -150,7 +158,7 @@ class SignInView(ttk.Frame):
     def show_field_error(self, name: str, problem: str) -> None:
         """Show `problem` next to field `name`."""
         entry = getattr(self, name, None)
-        if isinstance(entry, ttk.Entry):
+        if isinstance(entry, FormEntry):
             entry.error.configure(text=problem)
 
     def clear(self) -> None:
@@ -162,13 +170,13 @@ class SignInView(ttk.Frame):
 
     # --- a change of language -----------------------------------------------------------
 
-    def kept(self) -> dict:
+    def kept(self) -> Json:
         """What was typed and shown, for a form rebuilt in another language."""
         texts = {name: getattr(self, name).get() for name in FIELDS}
         said = {"notice": self.said, "error": self.said_error}
         return {"texts": texts, "registering": self.registering, "busy": self.busy, **said}
 
-    def restore(self, kept: dict) -> None:
+    def restore(self, kept: Json) -> None:
         """Put back what `kept()` returned (the messages are worded again)."""
         for name, text in kept["texts"].items():
             entry = getattr(self, name)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
+from typing import Any
 
-from ..api import ApiError
-from ..core import Core
+from ..api import Json
+from ..core import Core, Done, Failed, Job
 from ..i18n import N_, Lazy, _, ngettext, number
-from .dialogs import ROLES, ConfirmDialog, Dialog, PasswordDialog, UserDialog
+from .dialogs import ROLES, ConfirmDialog, Dialog, PasswordDialog, UserDialog, Values
 from .theme import CAPTION
 
 COLUMNS = (
@@ -20,6 +22,7 @@ COLUMNS = (
     ("active", N_("Active"), 70),
 )
 PER_PAGE = 25
+Request = Callable[[Values, Done, Failed], Job | None]  # a dialog's values to the core
 ADMIN_NOTE = N_(
     "Only admins may create, edit or delete other users. You can edit your own profile."
 )
@@ -31,8 +34,9 @@ class UsersView(ttk.Frame):
     def __init__(self, parent: tk.Misc, core: Core) -> None:
         super().__init__(parent, padding=12)
         self.core = core
-        self.page, self.pages, self.items = 1, 1, []
-        self.body: dict | None = None  # the last page received
+        self.page, self.pages = 1, 1
+        self.items: list[Json] = []
+        self.body: Json | None = None  # the last page received
         self.sort_key, self.sort_reverse = "id", False
         self.dialog: Dialog | None = None
         self.rowconfigure(1, weight=1)
@@ -53,7 +57,7 @@ class UsersView(ttk.Frame):
             self, columns=[c[0] for c in COLUMNS], show="headings", selectmode="browse"
         )
         for key, heading, width in COLUMNS:
-            self.tree.heading(key, text=_(heading), command=lambda k=key: self.sort_by(k))
+            self.tree.heading(key, text=_(heading), command=self._sorter(key))
             self.tree.column(key, width=width, anchor="w", stretch=key == "name")
         scroll = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
         self.tree.configure(yscrollcommand=scroll.set)
@@ -65,6 +69,9 @@ class UsersView(ttk.Frame):
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self.update_buttons())
         self._create_paging()
         self._create_actions()
+
+    def _sorter(self, key: str) -> Callable[[], None]:
+        return lambda: self.sort_by(key)
 
     def _create_paging(self) -> None:
         row = ttk.Frame(self)
@@ -94,7 +101,7 @@ class UsersView(ttk.Frame):
     # --- who may do what ----------------------------------------------------------------
 
     @property
-    def me(self) -> dict:
+    def me(self) -> Json:
         """The signed-in user."""
         return self.core.state.me or {}
 
@@ -103,7 +110,7 @@ class UsersView(ttk.Frame):
         """True for administrators."""
         return self.me.get("role") == "admin"
 
-    def selected(self) -> dict | None:
+    def selected(self) -> Json | None:
         """The user chosen in the table."""
         chosen = self.tree.selection()
         return next((u for u in self.items if str(u["id"]) == chosen[0]), None) if chosen else None
@@ -124,13 +131,9 @@ class UsersView(ttk.Frame):
         if not self.winfo_exists():  # a request answered after a language switch
             return
         self.update_buttons()
-        self.core.call(
-            self.core.api.users,
-            self.query.get().strip(),
-            self.page,
-            PER_PAGE,
-            then=self.show_page,
-            failed=self.core.report,
+        query = self.query.get().strip()
+        self.core.find_users(
+            query, self.page, PER_PAGE, then=self.show_page, failed=self.core.report
         )
 
     def search(self) -> None:
@@ -143,7 +146,7 @@ class UsersView(ttk.Frame):
         self.page = max(1, min(self.pages, self.page + step))
         self.refresh()
 
-    def show_page(self, body: dict) -> None:
+    def show_page(self, body: Json) -> None:
         """Render one page from GET /users."""
         if not self.winfo_exists():
             return
@@ -166,7 +169,7 @@ class UsersView(ttk.Frame):
         self.tree.delete(*self.tree.get_children())
         key = self.sort_key
 
-        def order(user: dict) -> tuple:
+        def order(user: Json) -> tuple[bool, Any]:
             value = user.get(key)
             return (value is None, str(value).lower() if isinstance(value, str) else value or 0)
 
@@ -180,58 +183,57 @@ class UsersView(ttk.Frame):
             self.tree.selection_set(chosen[0])
         self.update_buttons()
 
-    def row(self, user_id: int) -> dict:
-        """The values shown for a user, by column (for tests)."""
-        values = self.tree.item(str(user_id), "values")
-        return dict(zip([c[0] for c in COLUMNS], values, strict=True))
-
     # --- actions ------------------------------------------------------------------------
 
-    def _submit(self, call, *args, after=None):
-        """A dialog's submit: run `call` off the Tk thread; close on success, show failures."""
+    def _submit(self, request: Request) -> Callable[[Dialog, Values], None]:
+        """A dialog's submit: `request(values, then, failed)` goes through the core; the
+        dialog closes on success (and the page reloads) and shows a refusal."""
 
-        def submit(dialog: Dialog, values: dict) -> None:
-            def done(result) -> None:
+        def submit(dialog: Dialog, values: Values) -> None:
+            def done(result: object) -> None:
                 dialog.done(result)
-                if after is not None:
-                    after(result)
                 self.refresh()
 
-            self.core.call(call, *args, **values, then=done, failed=dialog.failed)
+            request(values, done, dialog.failed)
 
         return submit
 
     def create(self) -> None:
         """Open the new-user dialog (admins)."""
-        if self.admin:
-            self.dialog = UserDialog(
-                self, admin=True, submit=self._submit(self.core.api.create_user)
-            )
+        if not self.admin:
+            return
 
-    def edit(self, user: dict | None = None) -> None:
+        def request(values: Values, then: Done, failed: Failed) -> Job | None:
+            return self.core.create_user(values, then=then, failed=failed)
+
+        self.dialog = UserDialog(self, admin=True, submit=self._submit(request))
+
+    def edit(self, user: Json | None = None) -> None:
         """Open the edit dialog for the chosen user (admins: anyone; members: themself)."""
         user = user or self.selected()
         if user is None or not (self.admin or user["id"] == self.me.get("id")):
             return
-        after = self._profile_changed if user["id"] == self.me.get("id") else None
-        submit = self._submit(self.core.api.update_user, user["id"], after=after)
-        self.dialog = UserDialog(self, user=user, admin=self.admin, submit=submit)
+        user_id = user["id"]
+
+        def request(values: Values, then: Done, failed: Failed) -> Job | None:
+            return self.core.update_user(user_id, values, then=then, failed=failed)
+
+        self.dialog = UserDialog(self, user=user, admin=self.admin, submit=self._submit(request))
 
     def edit_me(self) -> None:
         """Edit your own profile."""
         self.edit(dict(self.me))
 
-    def _profile_changed(self, user: dict) -> None:
-        self.core.state.me = user
-        self.core.state.changed("session")
-
     def password(self) -> None:
         """Change your own password."""
-        submit = self._submit(self.core.api.update_user, self.me["id"])
+
+        def request(values: Values, then: Done, failed: Failed) -> Job | None:
+            return self.core.change_password(**values, then=then, failed=failed)
+
         self.dialog = PasswordDialog(
             self,
             _("Change password"),
-            submit=submit,
+            submit=self._submit(request),
             on_done=lambda _r: self.core.state.say(Lazy(N_("Your password was changed."))),
         )
 
@@ -241,29 +243,22 @@ class UsersView(ttk.Frame):
         if user is None or not self.admin:
             return
         question = _("Delete %(name)s (%(username)s)? This cannot be undone.") % user
+        user_id = user["id"]
 
-        def submit(dialog: Dialog, _values: dict) -> None:
-            self.core.call(
-                self.core.api.delete_user,
-                user["id"],
-                then=lambda _r: (dialog.done(None), self.refresh()),
-                failed=dialog.failed,
-            )
+        def request(_values: Values, then: Done, failed: Failed) -> Job | None:
+            return self.core.delete_user(user_id, then=then, failed=failed)
 
+        submit = self._submit(request)
         self.dialog = ConfirmDialog(self, _("Delete user"), question, N_("Delete"), submit=submit)
-
-    def failed(self, error: ApiError) -> None:
-        """Show a failure that belongs to no dialog."""
-        self.core.report(error)
 
     # --- a change of language -----------------------------------------------------------
 
-    def kept(self) -> dict:
+    def kept(self) -> Json:
         """The search, page, sort and rows, for a tab rebuilt in another language."""
         names = ("page", "sort_key", "sort_reverse", "body")
         return {"query": self.query.get(), **{name: getattr(self, name) for name in names}}
 
-    def restore(self, kept: dict) -> None:
+    def restore(self, kept: Json) -> None:
         """Put back what `kept()` returned and draw the page held."""
         self.query.insert(0, kept["query"])
         self.page, self.sort_key, self.sort_reverse = (
