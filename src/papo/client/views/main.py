@@ -129,7 +129,7 @@ class MainWindow(ttk.Frame):
         self.user_label.configure(text=line)
 
     def _tab_changed(self, _event: object) -> None:
-        if self.tabs.select() == str(self.users):  # type: ignore[no-untyped-call]
+        if self.tabs.select() == str(self.users):
             self.users.refresh()
 
     # --- intent -------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class MainWindow(ttk.Frame):
     def switch_room(self, _event: object = None) -> str:
         """Ctrl+K: jump to a room by typing part of its name."""
         items = [(r.id, r.title) for r in self.core.state.member_rooms()]
-        self.tabs.select(0)  # type: ignore[no-untyped-call]
+        self.tabs.select(0)
         self.dialog = ChooseDialog(
             self, _("Switch room"), items, on_done=lambda v: self.core.open_room(v["id"])
         )
@@ -225,12 +225,12 @@ class MainWindow(ttk.Frame):
 
     def kept(self) -> Json:
         """What is on screen and not in the state: the tab, the draft, the Users tab."""
-        tab = self.tabs.index(self.tabs.select())  # type: ignore[no-untyped-call]
+        tab = self.tabs.index(self.tabs.select())
         return {"tab": tab, "draft": self.composer.draft(), "users": self.users.kept()}
 
     def restore(self, kept: Json) -> None:
         """Put back what `kept()` returned, in a window rebuilt in another language."""
         self.users.restore(kept["users"])
-        self.tabs.select(kept["tab"])  # type: ignore[no-untyped-call]
+        self.tabs.select(kept["tab"])
         if str(self.composer.box.cget("state")) == "normal":
             self.composer.box.insert("1.0", kept["draft"])
