@@ -34,14 +34,17 @@ install: $(VENV)/.synced $(MO_FILES)
 
 # Extract the messages from the code and merge them into every catalog (then translate).
 # Two domains: `papo` for the server (src/papo/server), `papo_client` for the desktop client
-# (src/papo/client, Babel's default keywords: _, gettext, ngettext, N_ …).
+# (src/papo/client, Babel's default keywords: _, gettext, ngettext, N_ …). The table of error
+# codes (src/papo/error_codes.py) is read by both, so its sentences go into both.
+SHARED_MESSAGES := src/papo/error_codes.py
 i18n: install
 	$(VENV)/bin/pybabel -q extract -F babel.cfg $(EXTRACT_KEYWORDS) --no-location \
-		--omit-header --sort-output -o $(LOCALES)/papo.pot src/papo/server
+		--omit-header --sort-output -o $(LOCALES)/papo.pot src/papo/server $(SHARED_MESSAGES)
 	$(VENV)/bin/pybabel -q update -i $(LOCALES)/papo.pot -d $(LOCALES) -D papo \
 		--no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel -q extract -F babel.cfg --add-comments=Translators: --no-location \
-		--omit-header --sort-output -o $(LOCALES)/papo_client.pot src/papo/client
+		--omit-header --sort-output -o $(LOCALES)/papo_client.pot src/papo/client \
+		$(SHARED_MESSAGES)
 	$(VENV)/bin/pybabel -q update -i $(LOCALES)/papo_client.pot -d $(LOCALES) -D papo_client \
 		--no-fuzzy-matching --ignore-obsolete
 

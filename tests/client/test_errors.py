@@ -11,6 +11,7 @@ from papo.client import i18n
 from papo.client.api import Api, ApiError
 from papo.client.errors import ERROR_TEXTS, unreachable
 from papo.client.state import CONNECTED
+from papo.error_codes import ERRORS
 
 SERVER = "http://127.0.0.1:9"
 
@@ -92,6 +93,20 @@ def test_an_error_without_words_says_the_status():
         "The server answered 502.",
         "O servidor respondeu 502.",
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(404, "not_found"), (405, "method_not_allowed"), (429, "rate_limited"), (500, "error")],
+)
+def test_an_answer_without_papos_body_gets_the_generic_code_of_its_status(status, code):
+    assert ApiError.from_body(status, "<html>Bad Gateway</html>").code == code
+
+
+def test_the_client_says_what_the_servers_table_says_for_the_sign_in_codes():
+    for code in ("invalid_credentials", "login_throttled", "signup_closed"):
+        assert ERROR_TEXTS[code] == ERRORS[code].sentence
+        assert ApiError(ERRORS[code].status, code, "").text() == ERRORS[code].sentence
 
 
 def test_an_unreachable_server_is_said_in_portuguese():

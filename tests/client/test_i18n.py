@@ -18,6 +18,8 @@ from papo.client.i18n import DEFAULT, LOCALE_DIR, SUPPORTED, Lazy
 from papo.client.state import RECONNECTING, Link, State
 
 ROOT = Path(__file__).resolve().parents[2]
+# What `make i18n` reads for this catalog: the code, and the table of error codes.
+SOURCES = ["src/papo/client", "src/papo/error_codes.py"]
 TRANSLATED = [locale for locale in SUPPORTED if locale != DEFAULT]  # English is the code
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # A Tuesday (the day labels are checked around noon of it, local time).
@@ -33,7 +35,7 @@ def _extracted_ids(tmp_path: Path) -> set:
     """Extract the client's messages from today's code, as `make i18n` does."""
     pot = tmp_path / "papo_client.pot"
     command = [str(Path(sys.executable).with_name("pybabel")), "-q", "extract"]
-    command += ["-F", str(ROOT / "babel.cfg"), "-o", str(pot), "src/papo/client"]
+    command += ["-F", str(ROOT / "babel.cfg"), "-o", str(pot), *SOURCES]
     subprocess.run(command, cwd=ROOT, check=True)
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}

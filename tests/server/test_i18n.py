@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from papo.server.i18n import LOCALE_DIR, negotiate
 
 ROOT = Path(__file__).resolve().parents[2]
+# What `make i18n` reads for this catalog: the code, and the table of error codes.
+SOURCES = ["src/papo/server", "src/papo/error_codes.py"]
 PORTUGUESE = {"Accept-Language": "pt-BR,pt;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-US,en;q=0.8"}
 
@@ -27,7 +29,7 @@ def _extracted_ids(tmp_path: Path) -> set[str]:
     keywords = ["-k", "N_", "-k", "ApiError:3", "-k", "invalid:2", "-k", "_invalid:2"]
     keywords += ["-k", "ValidationError:1"]
     command = [str(Path(sys.executable).with_name("pybabel")), "-q", "extract"]
-    command += ["-F", str(ROOT / "babel.cfg"), *keywords, "-o", str(pot), "src/papo/server"]
+    command += ["-F", str(ROOT / "babel.cfg"), *keywords, "-o", str(pot), *SOURCES]
     subprocess.run(command, cwd=ROOT, check=True)
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}

@@ -9,28 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..error_codes import ERRORS, GENERIC
 from .i18n import N_, _, ngettext
 
-FALLBACK_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    409: "conflict",
-    413: "payload_too_large",
-    422: "validation_error",
-    429: "rate_limited",
-    503: "service_unavailable",
-}
+# The code of an answer that came without Papo's error body (from a proxy, say): the generic
+# one of its status, from the server's table; but a bare 500 says nothing of whether a retry
+# is safe, so it stays "error" rather than the retried "internal_error".
+FALLBACK_CODES = {status: error.code for status, error in GENERIC.items() if status != 500}
 # Filled in with the error's `params` and %(detail)s (its message); a `reason` param is added
-# in brackets, and the wait from Retry-After as a sentence.
+# in brackets, and the wait from Retry-After as a sentence. Three are the server's table's
+# (error_codes.py); the rest are worded for the person at this end.
+_AS_THE_SERVER_SAYS = ("invalid_credentials", "login_throttled", "signup_closed")
 ERROR_TEXTS = {
     "unreachable": N_(
         "Cannot reach the server at %(server)s: is it running, and is the address right?"
     ),
-    "invalid_credentials": N_("Wrong username or password."),
-    "login_throttled": N_("Too many failed sign-ins."),
-    "signup_closed": N_("Sign-up is closed on this server; ask an admin."),
+    **{code: ERRORS[code].sentence for code in _AS_THE_SERVER_SAYS},
     "token_expired": N_("Your session has expired; sign in again."),
     "not_connected": N_("The connection to the server is down."),
     "timeout": N_("The server did not answer in time."),

@@ -1,4 +1,5 @@
-"""Field checks the client makes before any request, worded as the server words them.
+"""Field checks the client makes before any request, worded as the server words them, with
+the server's own limits and patterns (papo.rules).
 
 Each returns (value, "") when the text is acceptable, or (None, message) when it is not; the
 message is in the active language.
@@ -8,13 +9,17 @@ from __future__ import annotations
 
 import re
 
+from ..rules import (
+    AGE_MAX,
+    AGE_MIN,
+    NAME_MAX,
+    NAME_MIN,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    ROOM_NAME_RE,
+    USERNAME_RE,
+)
 from .i18n import _
-
-USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,32}$")
-ROOM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-AGE_MIN, AGE_MAX = 0, 150
-PASSWORD_MIN, PASSWORD_MAX = 8, 1024
-NAME_MAX = 100
 
 Checked = tuple[object, str]
 
@@ -34,7 +39,8 @@ def age(text: str) -> Checked:
 
 def username(text: str) -> Checked:
     """3–32 of a-z 0-9 _ . - (lower-cased)."""
-    text = text.strip().lower()
+    text = text.strip()
+    text = text.lower() if text.isascii() else text  # as the server: "\u212a" is no "k"
     if not USERNAME_RE.match(text):
         return None, _("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
     return text, ""
@@ -43,7 +49,7 @@ def username(text: str) -> Checked:
 def name(text: str) -> Checked:
     """A display name of 1–100 characters."""
     text = text.strip()
-    if not 1 <= len(text) <= NAME_MAX:
+    if not NAME_MIN <= len(text) <= NAME_MAX:
         return None, _("Use 1 to %(max)s characters.") % {"max": NAME_MAX}
     return text, ""
 
@@ -61,6 +67,6 @@ def password(text: str) -> Checked:
 def room_name(text: str) -> Checked:
     """1–64 of a-z 0-9 _ - starting with a letter or digit (lower-cased)."""
     text = text.strip().lower()
-    if not ROOM_RE.match(text):
+    if not ROOM_NAME_RE.match(text):
         return None, _("Use 1 to 64 characters: a-z, digits, '_' or '-'.")
     return text, ""

@@ -11,24 +11,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .i18n import N_, request_locale, translate
+from ..error_codes import ERRORS, GENERIC, for_status
+from .i18n import request_locale, translate
 
 log = logging.getLogger(__name__)
 
-CODES = {
-    400: ("bad_request", N_("The request is malformed.")),
-    401: ("unauthorized", N_("Sign in first.")),
-    403: ("forbidden", N_("You may not do this.")),
-    404: ("not_found", N_("There is nothing at this address.")),
-    405: ("method_not_allowed", N_("This address does not accept this method.")),
-    409: ("conflict", N_("This conflicts with existing data.")),
-    413: ("payload_too_large", N_("The request body is too large.")),
-    415: ("unsupported_media_type", N_("Send the body as JSON.")),
-    422: ("validation_error", N_("Some fields are invalid.")),
-    429: ("rate_limited", N_("Too many requests; slow down.")),
-    500: ("internal_error", N_("The server failed; try again.")),
-    503: ("service_unavailable", N_("The service is unavailable; try again shortly.")),
-}
+# The generic {status: (code, sentence)}, for the errors that come with a status only.
+CODES = {status: (error.code, error.sentence) for status, error in GENERIC.items()}
 
 
 class ApiError(HTTPError):
@@ -74,13 +63,24 @@ class ApiError(HTTPError):
         return body
 
 
+def api_error(code: str, **kwargs: Any) -> ApiError:
+    """The ApiError of `code` with the table's status and sentence (error_codes.py)."""
+    error = ERRORS[code]
+    return ApiError(error.status, error.code, error.sentence, **kwargs)
+
+
+def event_error(code: str, locale: str) -> dict[str, Any]:
+    """The error acknowledgement of `code`, with the table's sentence in `locale`."""
+    return {"ok": False, "error": api_error(code).body(locale)}
+
+
 def error_body(error: HTTPError, locale: str | None = None) -> dict[str, Any]:
     """Build the JSON body for any HTTPError (ours, APIFlask's validation errors, Werkzeug's)."""
     locale = locale or request_locale()
     if isinstance(error, ApiError):
         return {"error": error.body(locale)}
-    code, message = CODES.get(error.status_code, ("error", N_("The request failed.")))
-    body: dict[str, Any] = {"code": code, "message": translate(message, locale)}
+    generic = for_status(error.status_code)
+    body: dict[str, Any] = {"code": generic.code, "message": translate(generic.sentence, locale)}
     fields = _flatten_detail(error.detail)
     if fields:
         body["fields"] = {name: translate(text, locale) for name, text in fields.items()}
@@ -113,16 +113,14 @@ def init_app(app: APIFlask) -> None:
     app.error_processor(lambda error: (error_body(error), error.status_code, error.headers))
 
     @app.errorhandler(IntegrityError)
-    def _conflict(exc: IntegrityError):
+    def _conflict(exc: IntegrityError) -> Any:
         app.extensions["sqlalchemy"].session.rollback()
         log.info("integrity error on %s %s", request.method, request.path)
-        return app.error_callback(
-            ApiError(409, "conflict", N_("This conflicts with existing data."))
-        )
+        return app.error_callback(api_error("conflict"))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
-    def _unavailable(exc: Exception):
+    def _unavailable(exc: Exception) -> Any:
         app.extensions["sqlalchemy"].session.rollback()
         log.error("database unavailable: %s", exc.__class__.__name__)
         error = ApiError(
@@ -134,12 +132,11 @@ def init_app(app: APIFlask) -> None:
         return app.error_callback(error)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> Any:
         if isinstance(exc, HTTPException):
             return app.error_callback(HTTPError(exc.code or 500, message=exc.name))
         log.exception("unexpected error on %s %s", request.method, request.path)
-        error = ApiError(500, "internal_error", N_("The server failed; try again."))
-        return app.error_callback(error)
+        return app.error_callback(api_error("internal_error"))
 
 
 ERROR_SCHEMA = {

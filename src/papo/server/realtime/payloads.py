@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...rules import CLIENT_ID_MAX, LAST_IDS_MAX, MAX_ID, ROOM_NAME_MAX, storable
 from ..errors import ApiError
 from ..i18n import N_
-from ..schemas import storable
-
-MAX_CLIENT_ID = 64
-MAX_ROOM_NAME = 80
-MAX_ID = 2**31 - 1
 
 
 def invalid(field: str, message: str) -> ApiError:
@@ -28,7 +24,7 @@ def as_object(data: Any, *, allow_missing: bool = False) -> dict[str, Any]:
 
 
 def room_ref(data: dict[str, Any], default: str | None = None) -> int | str:
-    """A room given by id (integer) or by name (text)."""
+    """A room given by id (integer) or by name (text no longer than a room name)."""
     value = data.get("room", default)
     if isinstance(value, bool) or value is None:
         raise invalid("room", "Give the room as an id or a name.")
@@ -36,7 +32,7 @@ def room_ref(data: dict[str, Any], default: str | None = None) -> int | str:
         if not 0 < value <= MAX_ID:
             raise invalid("room", "There is no room with this id.")
         return value
-    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_ROOM_NAME and storable(value):
+    if isinstance(value, str) and 0 < len(value.strip()) <= ROOM_NAME_MAX and storable(value):
         return value
     raise invalid("room", "Give the room as an id or a name.")
 
@@ -54,7 +50,7 @@ def client_id(data: dict[str, Any]) -> str | None:
     value = data.get("client_id")
     if value is None:
         return None
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_CLIENT_ID or not storable(value):
+    if not isinstance(value, str) or not 0 < len(value) <= CLIENT_ID_MAX or not storable(value):
         raise invalid("client_id", N_("client_id must be text of 1 to 64 characters."))
     return value
 
@@ -62,7 +58,7 @@ def client_id(data: dict[str, Any]) -> str | None:
 def last_ids(data: dict[str, Any]) -> dict[int, int]:
     """{room id: last message id the client holds}, keys as integers or digit strings."""
     value = data.get("last_ids", {})
-    if not isinstance(value, dict) or len(value) > 1000:
+    if not isinstance(value, dict) or len(value) > LAST_IDS_MAX:
         raise invalid("last_ids", "last_ids must map room ids to message ids.")
     result: dict[int, int] = {}
     for key, last in value.items():

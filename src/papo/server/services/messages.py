@@ -7,16 +7,15 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...rules import MAX_ID, storable
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import N_
 from ..models import Message, Room, User, utcnow
-from ..schemas import storable
 from . import after_commit, rooms
 
 MAX_TEXT = 4000
 HISTORY_MAX = 200
-MAX_ID = 2**31 - 1
 
 
 def clean_text(text: object) -> str:

@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ...rules import MAX_ID
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Membership, Room, User
 from . import after_commit
 
 GENERAL = "general"
-MAX_ID = 2**31 - 1
 
 
 def ensure_general() -> Room:

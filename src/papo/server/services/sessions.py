@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
+from ...rules import MAX_ID
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
 from ..security import new_token, token_digest
 from . import after_commit
 
-MAX_ID = 2**31 - 1
 # Writing last_used_at on every request would turn each read into a write.
 TOUCH_EVERY = timedelta(minutes=1)
 

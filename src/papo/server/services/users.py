@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ...rules import MAX_ID
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import N_
@@ -14,7 +15,6 @@ from ..models import User, count_active_admins
 from ..security import hash_password, verify_password
 from . import after_commit, rooms, sessions
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist
 MEMBER_EDITABLE = {"name", "age", "password", "current_password"}
 
 
