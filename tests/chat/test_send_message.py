@@ -299,3 +299,14 @@ def test_a_real_server_keeps_a_private_room_secret_from_a_sender(live_api, live_
 
     assert error_code(ack) == "room_not_found"
     assert "Traceback" not in server_log()
+
+
+def test_an_unknown_event_is_answered_in_the_language_asked_for_at_connect(connect, member):
+    portuguese = connect(member, auth={"token": member.token, "lang": "pt-BR"})
+
+    ack = portuguese.tc.emit("*", {"message": "x"}, callback=True)
+
+    assert ack == {
+        "ok": False,
+        "error": {"code": "unknown_event", "message": "Evento inexistente."},
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Callable
@@ -56,7 +57,7 @@ def create_app(config: Config | None = None, *, direct_websocket: bool = True) -
     http.init_app(app)
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
-    _patch_libraries(config, direct_websocket=direct_websocket)
+    _patch_libraries(app, config, direct_websocket=direct_websocket)
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
@@ -134,13 +135,13 @@ def _origin_check(allowed: tuple[str, ...]) -> Callable[[str | None, dict[str, A
     return check
 
 
-def _patch_libraries(config: Config, *, direct_websocket: bool) -> None:
+def _patch_libraries(app: APIFlask, config: Config, *, direct_websocket: bool) -> None:
     """Install the patches of papo.libpatches on the Socket.IO server.
 
     In this order: the transport guard subclasses the library's WebSocket class, which the
     direct driver then keeps for connections upgraded from long-polling.
     """
-    libpatches.answer_unknown_events(socketio.server, _unknown_event_ack)
+    libpatches.answer_unknown_events(socketio.server, functools.partial(_unknown_event_ack, app))
     libpatches.guard_transport(socketio.server)
     if direct_websocket:
         libpatches.serve_websockets_directly(
@@ -148,9 +149,11 @@ def _patch_libraries(config: Config, *, direct_websocket: bool) -> None:
         )
 
 
-def _unknown_event_ack(_sid: str | None) -> dict[str, Any]:
-    """The acknowledgement of an event whose name is not text, or is "*"."""
-    return {"ok": False, "error": {"code": "unknown_event", "message": "No such event."}}
+def _unknown_event_ack(app: APIFlask, sid: str | None) -> dict[str, Any]:
+    """The acknowledgement of an event whose name is not text, or is "*", in the language the
+    connection asked for."""
+    conn = app.extensions["papo.hub"].conns.get(sid) if sid else None
+    return errors.event_error("unknown_event", conn.lang if conn else "en")
 
 
 @event.listens_for(Engine, "connect")
