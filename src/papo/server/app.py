@@ -21,6 +21,7 @@ from .realtime.guards import guard_transport
 from .realtime.hub import Hub
 from .services import rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
+from .transaction import retry_on_conflict, unit_of_work
 
 # APIFlask registers a nested schema both through apispec and by itself; the document is right.
 warnings.filterwarnings(
@@ -57,8 +58,8 @@ def create_app(config: Config | None = None) -> APIFlask:
     app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
     if config.auto_migrate:
         migrations.upgrade(app)
-        with app.app_context():
-            rooms.ensure_general()
+        with app.app_context(), unit_of_work():
+            retry_on_conflict(rooms.ensure_general)
     return app
 
 

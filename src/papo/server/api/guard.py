@@ -8,6 +8,7 @@ from flask import g, request
 from ..errors import ApiError
 from ..models import AuthSession, User
 from ..services import sessions
+from ..transaction import unit_of_work
 
 auth = HTTPTokenAuth(scheme="Bearer", description="The token from POST /auth/login")
 
@@ -15,7 +16,10 @@ auth = HTTPTokenAuth(scheme="Bearer", description="The token from POST /auth/log
 @auth.verify_token
 def _verify(token: str) -> User:
     """Resolve the bearer token to its user; raise a 401 that says why on failure."""
-    session = sessions.resolve(token)
+    # Signing in is a unit of work of its own: its writes (the last-used time, removing an
+    # expired session) stand whatever the request then does, refusals included.
+    with unit_of_work(keep_on=(ApiError,)):
+        session = sessions.resolve(token)
     g.papo_session = session
     return session.user
 

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,15 +17,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from ..errors import ApiError
 from ..extensions import db, socketio
 from ..i18n import negotiate
-from ..models import User, utcnow
+from ..models import AuthSession, User, utcnow
 from ..services import messages, rooms, sessions
-from ..throttle import TokenBucket
+from ..transaction import retry_on_conflict, unit_of_work
 from . import payloads
 from .hub import Conn, hub, room_key, user_key
 
 log = logging.getLogger(__name__)
 RESUME_LIMIT = 500
-TYPING_RATE, TYPING_BURST = 1.0, 3
 
 
 def _error(exc: ApiError) -> dict[str, Any]:
@@ -41,16 +40,15 @@ def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
     def handler(*args: Any) -> dict:
         try:
             conn = _live_conn()
-            return {"ok": True, **fn(conn, args[0] if args else None)}
+            with unit_of_work():  # the event commits once; its acknowledgement is built before
+                body = fn(conn, args[0] if args else None)
+            return {"ok": True, **body}
         except ApiError as exc:
-            db.session.rollback()
             return _error(exc)
         except (OperationalError, PoolTimeout):
-            db.session.rollback()
             log.error("database unavailable during %s", fn.__name__)
             return _error(ApiError(503, "service_unavailable", "The database is unavailable."))
         except Exception:
-            db.session.rollback()
             log.exception("unexpected error in event %s", fn.__name__)
             return _error(ApiError(500, "internal_error", "The server failed; try again."))
 
@@ -90,13 +88,13 @@ def connect(auth: Any = None) -> dict | None:
     auth = auth if isinstance(auth, dict) else {}
     token, lang = auth.get("token"), negotiate(auth.get("lang"))
     try:
-        session = sessions.resolve(token if isinstance(token, str) else "")
-        room_ids = rooms.room_ids_of(session.user_id)
+        # Refusing an expired token still removes its session (see sessions.resolve).
+        with unit_of_work(keep_on=(ApiError,)):
+            session = sessions.resolve(token if isinstance(token, str) else "")
+            room_ids = rooms.room_ids_of(session.user_id)
     except ApiError as exc:
-        db.session.rollback()
         raise Refused(exc.body(lang)) from None
     except (OperationalError, PoolTimeout):
-        db.session.rollback()
         log.error("database unavailable during connect")
         down = ApiError(503, "service_unavailable", "The database is unavailable.")
         raise Refused(down.body(lang)) from None
@@ -109,8 +107,7 @@ def connect(auth: Any = None) -> dict | None:
         hub().presence.announce(conn.author(), online=True)
 
 
-def _new_conn(user: User, session, lang: str) -> Conn:
-    config = current_app.extensions["papo"].config
+def _new_conn(user: User, session: AuthSession, lang: str) -> Conn:
     return Conn(
         sid=request.sid,
         user_id=user.id,
@@ -118,8 +115,6 @@ def _new_conn(user: User, session, lang: str) -> Conn:
         name=user.name,
         session_id=session.id,
         expires_at=session.expires_at,
-        send_bucket=TokenBucket(config.message_rate, config.message_burst),
-        typing_bucket=TokenBucket(TYPING_RATE, TYPING_BURST),
         lang=lang,
     )
 
@@ -146,13 +141,10 @@ def send_message(conn: Conn, data: Any) -> dict:
     data = payloads.as_object(data)
     text = messages.clean_text(data.get("message"))
     ref, client_id = payloads.room_ref(data, default=rooms.GENERAL), payloads.client_id(data)
-    if not conn.send_bucket.take():
-        raise ApiError(429, "rate_limited", "You are sending too fast; wait a moment.")
     # The connection stands for an active user: deactivation closes it. No user row to load.
-    room = rooms.find_for_writing(ref, conn.user_id)
     # A retry (a client_id sent before) answers with the stored message, wherever it was posted.
-    message, created = messages.send(
-        author=conn.author(), room=room, text=text, client_id=client_id
+    message, created = retry_on_conflict(
+        messages.post, author=conn.author(), ref=ref, text=text, client_id=client_id
     )
     return {"message": message, "duplicate": not created}
 
@@ -211,7 +203,6 @@ def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dic
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
     change(user=user, room=room)
-    db.session.commit()
     return {"room": room.id}
 
 
@@ -220,11 +211,7 @@ def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dic
 def typing(conn: Conn, data: Any) -> dict:
     """{room} → `typing` {room, user} to the room's other members (rate-limited)."""
     ref = payloads.room_ref(payloads.as_object(data))
-    room = rooms.find_visible(ref, _user(conn))
-    if not rooms.is_member(room.id, conn.user_id):
-        raise ApiError(403, "not_a_member", "Join this room first.")
-    if not conn.typing_bucket.take():
-        raise ApiError(429, "rate_limited", "Typing notices are limited to one a second.")
+    room = messages.typing(user=_user(conn), ref=ref)
     payload = {"room": room.id, "user": conn.author()}
     emit("typing", payload, to=room_key(room.id), include_self=False)
     return {}
@@ -252,7 +239,6 @@ def mark_read(conn: Conn, data: Any) -> dict:
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(data), user)
     rooms.mark_read(user=user, room=room, message_id=payloads.message_id(data))
-    db.session.commit()
     return {}
 
 

@@ -7,7 +7,6 @@ import logging
 from flask import current_app
 
 from ..errors import ApiError
-from ..extensions import db
 from ..models import AuthSession, User
 from ..security import hash_password, needs_rehash, verify_password
 from . import sessions, users
@@ -36,7 +35,6 @@ def register(
         raise ApiError(403, "signup_closed", "Sign-up is closed on this server; ask an admin.")
     user = users.create_user(username=username, password=password, name=name, age=age)
     token, session = sessions.start(user, user_agent=user_agent, ip_address=ip_address)
-    db.session.commit()
     return user, token, session
 
 
@@ -57,7 +55,6 @@ def login(
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, session = sessions.start(user, user_agent=user_agent, ip_address=ip_address)
-    db.session.commit()
     return user, token, session
 
 

@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import N_
 from ..models import Membership, Room, User
+from ..transaction import Redo
 from . import after_commit
 
 GENERAL = "general"
@@ -17,17 +19,28 @@ MAX_ID = 2**31 - 1
 
 
 def ensure_general() -> Room:
-    """Return the public room `general`, creating it if it is missing."""
-    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    """Return the public room `general`, creating it if it is missing (Redo if another
+    process creates it at the same moment: see transaction.retry_on_conflict)."""
+    room = _general()
     if room is not None:
         return room
     room = Room(name=GENERAL, topic="Everyone, everything", private=False, kind="channel")
     db.session.add(room)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # another process created it at the same moment
-        db.session.rollback()
-        return db.session.scalar(select(Room).where(Room.name == GENERAL))
+        raise Redo(_existing_general) from None
+    return room
+
+
+def _general() -> Room | None:
+    return db.session.scalar(select(Room).where(Room.name == GENERAL))
+
+
+def _existing_general() -> Room:
+    room = _general()
+    if room is None:  # the clash was something else
+        raise ApiError(409, "conflict", N_("This conflicts with existing data."))
     return room
 
 
@@ -125,8 +138,7 @@ def create_room(*, creator: User, name: str, topic: str = "", private: bool = Fa
     db.session.add(room)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's unit of work rolls back
         raise ApiError(
             409, "room_name_taken", "A room named '%(name)s' already exists.", name=name
         ) from None
@@ -148,8 +160,7 @@ def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
             setattr(room, field, changes[field])
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's unit of work rolls back
         raise ApiError(409, "room_name_taken", "A room with this name already exists.") from None
     summary = {"room": room.id, "name": room.name, "topic": room.topic, "private": room.private}
     after_commit.broadcast("room_updated", summary, room.id)
@@ -214,10 +225,11 @@ def _require_manager(room: Room, actor: User) -> None:
 
 
 def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
-    """Return the direct room of these two people, creating it once; True if new."""
+    """Return the direct room of these two people, creating it once; True if new (Redo if
+    the other person opens it at the same moment: see transaction.retry_on_conflict)."""
     low, high = sorted((user.id, other.id))
     key = f"{low}:{high}"
-    room = db.session.scalar(select(Room).where(Room.direct_key == key))
+    room = _direct(key)
     if room is not None:
         _add_member(room, user)  # back in, after having left it
         return room, False
@@ -226,16 +238,26 @@ def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
     try:
         db.session.flush()
     except IntegrityError:  # the other person opened it at the same moment
-        db.session.rollback()
-        return db.session.scalar(select(Room).where(Room.direct_key == key)), False
+        raise Redo(lambda: (_existing_direct(key), False)) from None
     for person in {user.id: user, other.id: other}.values():
         _add_member(room, person)
     return room, True
 
 
+def _direct(key: str) -> Room | None:
+    return db.session.scalar(select(Room).where(Room.direct_key == key))
+
+
+def _existing_direct(key: str) -> Room:
+    room = _direct(key)
+    if room is None:  # the clash was something else
+        raise ApiError(409, "conflict", N_("This conflicts with existing data."))
+    return room
+
+
 def join_general(user: User) -> None:
     """Make a new user a member of `general`."""
-    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    room = _general()
     if room is not None:
         _add_member(room, user)
 
