@@ -116,7 +116,7 @@ def create_admin(username: str, name: str | None, password_stdin: bool) -> None:
             with unit_of_work():
                 user = create_user(**UserCreate().load(data))
         except ApiError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(str(exc.message)) from None
         click.echo(f"Admin {user.username!r} created with id {user.id}.")
 
 

@@ -1,5 +1,8 @@
 """REST blueprints, one per resource."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from apiflask import APIFlask
 
 from ..transaction import committed
@@ -20,4 +23,4 @@ def _one_unit_of_work_each(app: APIFlask, blueprint: str) -> None:
     view (with its authentication and validation) commits once, or rolls back on error."""
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith(f"{blueprint}."):
-            app.view_functions[endpoint] = committed(view)
+            app.view_functions[endpoint] = committed(cast(Callable[..., Any], view))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from apiflask import HTTPTokenAuth
-from flask import g, request
+from typing import Any, TypedDict, cast
+
+from apiflask import APIFlask, HTTPTokenAuth
+from flask import current_app, g, request
 
 from ..errors import ApiError
 from ..models import AuthSession, User
@@ -25,26 +27,32 @@ def _verify(token: str) -> User:
 
 
 @auth.error_processor
-def _missing(error):
+def _missing(error: Any) -> Any:
     """Flask-HTTPAuth calls this when no bearer token came at all."""
-    from flask import current_app
-
     missing = ApiError(401, "token_missing", "Sign in first: send 'Authorization: Bearer <token>'.")
     missing.headers = {"WWW-Authenticate": 'Bearer realm="papo"'}
-    return current_app.error_callback(missing)
+    return cast(APIFlask, current_app).error_callback(missing)
 
 
 def current_user() -> User:
     """Return the signed-in user of this request."""
-    return auth.current_user
+    return current_session().user
 
 
 def current_session() -> AuthSession:
     """Return the session this request was authenticated with."""
-    return g.papo_session
+    session: AuthSession = g.papo_session
+    return session
 
 
-def client_info() -> dict[str, str]:
+class ClientInfo(TypedDict):
+    """Who is calling, as stored with a session."""
+
+    user_agent: str
+    ip_address: str
+
+
+def client_info() -> ClientInfo:
     """Return the caller's user agent and address, as stored with a session."""
     return {
         "user_agent": request.headers.get("User-Agent", ""),

@@ -27,17 +27,23 @@ log = logging.getLogger(__name__)
 RESUME_LIMIT = 500
 
 
+def _sid() -> str:
+    """The Socket.IO session id of this event's connection (Flask-SocketIO sets it)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
 def _error(exc: ApiError) -> dict[str, Any]:
     """The error acknowledgement, in the language the connection asked for."""
-    conn = hub().conns.get(request.sid)
+    conn = hub().conns.get(_sid())
     return {"ok": False, "error": exc.body(conn.lang if conn else "en")}
 
 
-def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
+def acknowledged(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Run an event for a live connection; turn every failure into an error acknowledgement."""
 
     @functools.wraps(fn)
-    def handler(*args: Any) -> dict:
+    def handler(*args: Any) -> dict[str, Any]:
         try:
             conn = _live_conn()
             with unit_of_work():  # the event commits once; its acknowledgement is built before
@@ -56,11 +62,11 @@ def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
 
 
 def _live_conn() -> Conn:
-    conn = hub().conns.get(request.sid)
+    conn = hub().conns.get(_sid())
     if conn is None:
         raise ApiError(401, "not_connected", "This connection is not signed in.")
     if utcnow() >= conn.expires_at:
-        socketio.server.disconnect(request.sid, namespace="/")
+        socketio.server.disconnect(_sid(), namespace="/")
         raise ApiError(401, "token_expired", "This session has expired; sign in again.")
     return conn
 
@@ -81,9 +87,9 @@ class Refused(ConnectionRefusedError):
 
 
 @socketio.on("connect")
-def connect(auth: Any = None) -> dict | None:
+def connect(auth: Any = None) -> dict[str, Any] | None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
-    if request.sid in hub().conns:  # a client emitting "connect" itself: it is connected already
+    if _sid() in hub().conns:  # a client emitting "connect" itself: it is connected already
         return _reserved("connect")
     auth = auth if isinstance(auth, dict) else {}
     token, lang = auth.get("token"), negotiate(auth.get("lang"))
@@ -105,11 +111,12 @@ def connect(auth: Any = None) -> dict | None:
         join_room(room_key(room_id))
     if hub().add(conn):
         hub().presence.announce(conn.author(), online=True)
+    return None
 
 
 def _new_conn(user: User, session: AuthSession, lang: str) -> Conn:
     return Conn(
-        sid=request.sid,
+        sid=_sid(),
         user_id=user.id,
         username=user.username,
         name=user.name,
@@ -120,23 +127,24 @@ def _new_conn(user: User, session: AuthSession, lang: str) -> Conn:
 
 
 @socketio.on("disconnect")
-def disconnect(*_reason: Any) -> dict | None:
+def disconnect(*_reason: Any) -> dict[str, Any] | None:
     """The last connection of a user closing tells everyone they went offline."""
-    if socketio.server.manager.is_connected(request.sid, "/"):
+    if socketio.server.manager.is_connected(_sid(), "/"):
         return _reserved("disconnect")  # emitted as an event: the connection is still open
-    conn, offline = hub().remove(request.sid)
+    conn, offline = hub().remove(_sid())
     if conn is not None and offline:
         hub().announce_offline(conn.author())
+    return None
 
 
-def _reserved(name: str) -> dict:
+def _reserved(name: str) -> dict[str, Any]:
     """A client may not emit the lifecycle events; answer as for an unknown event."""
     return _error(ApiError(404, "unknown_event", "There is no event named '%(name)s'.", name=name))
 
 
 @socketio.on("send_message")
 @acknowledged
-def send_message(conn: Conn, data: Any) -> dict:
+def send_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{message, room?, client_id?} → stored, then `receive_message` to the room's members."""
     data = payloads.as_object(data)
     text = messages.clean_text(data.get("message"))
@@ -151,7 +159,7 @@ def send_message(conn: Conn, data: Any) -> dict:
 
 @socketio.on("edit_message")
 @acknowledged
-def edit_message(conn: Conn, data: Any) -> dict:
+def edit_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{id, message} → the new text, then `message_updated` to the room."""
     data = payloads.as_object(data)
     text = messages.clean_text(data.get("message"))
@@ -161,7 +169,7 @@ def edit_message(conn: Conn, data: Any) -> dict:
 
 @socketio.on("delete_message")
 @acknowledged
-def delete_message(conn: Conn, data: Any) -> dict:
+def delete_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{id} → the message is erased, then `message_deleted` to the room."""
     data = payloads.as_object(data)
     message = messages.remove(actor=_user(conn), message_id=payloads.message_id(data))
@@ -170,7 +178,7 @@ def delete_message(conn: Conn, data: Any) -> dict:
 
 @socketio.on("resume")
 @acknowledged
-def resume(conn: Conn, data: Any) -> dict:
+def resume(conn: Conn, data: Any) -> dict[str, Any]:
     """{last_ids: {room: id}} → the messages after each id, oldest first (500 per room)."""
     wanted = payloads.last_ids(payloads.as_object(data))
     user = _user(conn)
@@ -187,19 +195,19 @@ def resume(conn: Conn, data: Any) -> dict:
 
 @socketio.on("join_room")
 @acknowledged
-def join_room_event(conn: Conn, data: Any) -> dict:
+def join_room_event(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → join a public room; this user's connections start receiving it."""
     return _change_membership(conn, data, rooms.join)
 
 
 @socketio.on("leave_room")
 @acknowledged
-def leave_room_event(conn: Conn, data: Any) -> dict:
+def leave_room_event(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → leave a room; this user's connections stop receiving it."""
     return _change_membership(conn, data, rooms.leave)
 
 
-def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dict:
+def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dict[str, Any]:
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
     change(user=user, room=room)
@@ -208,7 +216,7 @@ def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dic
 
 @socketio.on("typing")
 @acknowledged
-def typing(conn: Conn, data: Any) -> dict:
+def typing(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → `typing` {room, user} to the room's other members (rate-limited)."""
     ref = payloads.room_ref(payloads.as_object(data))
     room = messages.typing(user=_user(conn), ref=ref)
@@ -219,7 +227,7 @@ def typing(conn: Conn, data: Any) -> dict:
 
 @socketio.on("who_is_online")
 @acknowledged
-def who_is_online(conn: Conn, data: Any) -> dict:
+def who_is_online(conn: Conn, data: Any) -> dict[str, Any]:
     """{room?} → the online members of the room (or of every room you share)."""
     data = payloads.as_object(data, allow_missing=True)
     user = _user(conn)
@@ -233,7 +241,7 @@ def who_is_online(conn: Conn, data: Any) -> dict:
 
 @socketio.on("mark_read")
 @acknowledged
-def mark_read(conn: Conn, data: Any) -> dict:
+def mark_read(conn: Conn, data: Any) -> dict[str, Any]:
     """{room, id} → remember the newest message read in the room."""
     data = payloads.as_object(data)
     user = _user(conn)
@@ -243,7 +251,7 @@ def mark_read(conn: Conn, data: Any) -> dict:
 
 
 @socketio.on("*")
-def unknown_event(event: str, *_args: Any) -> dict:
+def unknown_event(event: str, *_args: Any) -> dict[str, Any]:
     """Any other event name gets an error acknowledgement."""
     name = event if isinstance(event, str) else "?"
     return _error(

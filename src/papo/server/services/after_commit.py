@@ -8,12 +8,15 @@ change the database does not hold.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..realtime.hub import Hub
 
 PENDING = "papo_after_commit"
 
@@ -34,7 +37,7 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def _hub():
+def _hub() -> Hub:
     from ..realtime.hub import hub
 
     return hub()
@@ -60,7 +63,7 @@ def session_ended(session_id: int, user_id: int) -> None:
     after_commit(lambda: _hub().drop_session(session_id, user_id))
 
 
-def broadcast(event_name: str, payload: dict, room_id: int) -> None:
+def broadcast(event_name: str, payload: dict[str, Any], room_id: int) -> None:
     """Send `event_name` to the room's members."""
     after_commit(lambda: _hub().emit_to_room(event_name, payload, room_id))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -11,14 +12,18 @@ from ..models import AuthSession, User
 from ..security import hash_password, needs_rehash, verify_password
 from . import sessions, users
 
+if TYPE_CHECKING:
+    from ..app import Papo
+
 log = logging.getLogger(__name__)
 
 # Several people can share one address (an office, a NAT): allow more failures per address.
 ADDRESS_FREE_ATTEMPTS_FACTOR = 4
 
 
-def _papo():
-    return current_app.extensions["papo"]
+def _papo() -> Papo:
+    papo: Papo = current_app.extensions["papo"]
+    return papo
 
 
 def register(
@@ -48,7 +53,9 @@ def login(
     if wait:
         raise _throttled(wait)
     user = users.find_by_username(username)
-    if not verify_password(user.password_hash if user else None, password) or not user.active:
+    # Verified even for an unknown user (against a dummy hash): timing tells nothing.
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.active:
         _record_failure(account_key, address_key, username, ip_address)
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     throttle.succeeded(account_key)

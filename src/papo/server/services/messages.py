@@ -119,7 +119,7 @@ def _spend(allowance: RateLimits, user_id: int, message: str) -> None:
         raise ApiError(429, "rate_limited", message, headers={"Retry-After": seconds})
 
 
-def _insert(author: dict, room: Room, text: str, client_id: str | None) -> dict:
+def _insert(author: dict[str, Any], room: Room, text: str, client_id: str | None) -> dict[str, Any]:
     """Insert the message and queue its broadcast; return it as clients see it (with its id)."""
     # Bumping the room's counter row-locks it: in one room, ids are handed out and committed
     # in the same order, so "everything after id N" never skips a message committed later.
@@ -210,7 +210,7 @@ def history(
     return list(db.session.scalars(query.limit(limit)))
 
 
-def public(message: Message, room: Room, author: dict | None = None) -> dict:
+def public(message: Message, room: Room, author: dict[str, Any] | None = None) -> dict[str, Any]:
     """The message as clients receive it (`author` spares loading the author's row)."""
     if author is None and message.author is not None:
         author = person(message.author)
@@ -231,13 +231,13 @@ def _shape(
     message_id: int,
     room: Room,
     seq: int,
-    author: dict | None,
+    author: dict[str, Any] | None,
     text: str,
     created_at: datetime,
     edited_at: datetime | None,
     deleted: bool,
     client_id: str | None,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "id": message_id,
         "room": room.id,
@@ -256,6 +256,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def person(user: User) -> dict:
+def person(user: User) -> dict[str, Any]:
     """A user as shown beside their messages."""
     return {"id": user.id, "username": user.username, "name": user.name}

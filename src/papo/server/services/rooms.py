@@ -96,13 +96,17 @@ def find_for_writing(ref: int | str, user_id: int) -> Room:
     row = db.session.execute(
         select(Room, Membership.user_id, active).outerjoin(Membership, mine).where(where)
     ).first()
-    if row is not None and not row[2]:
-        raise ApiError(401, "token_invalid", "This account is no longer active.")
-    if row is None or (row[0].private and row[1] is None):
+    if row is None:
         raise missing
-    if row[1] is None:
+    room: Room = row[0]
+    member, active_user = row[1], row[2]
+    if not active_user:
+        raise ApiError(401, "token_invalid", "This account is no longer active.")
+    if room.private and member is None:
+        raise missing
+    if member is None:
         raise ApiError(403, "not_a_member", "Join this room before writing in it.")
-    return row[0]
+    return room
 
 
 def list_visible(user: User) -> list[tuple[Room, Membership | None]]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
+from ..config import Config
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
@@ -18,8 +19,9 @@ MAX_ID = 2**31 - 1
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _config():
-    return current_app.extensions["papo"].config
+def _config() -> Config:
+    config: Config = current_app.extensions["papo"].config
+    return config
 
 
 def start(user: User, *, user_agent: str = "", ip_address: str = "") -> tuple[str, AuthSession]:
