@@ -14,9 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
 from .extensions import db
+from .services import after_commit
 
 P = ParamSpec("P")
+WROTE = "papo_wrote"  # in Session.info: this transaction wrote something
 T = TypeVar("T")
 
 
@@ -25,20 +30,46 @@ def unit_of_work(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[N
     """Commit what the block did, once; roll it all back if it raises.
 
     An error in `keep_on` still ends the block, but what was written stands (signing in with
-    an expired token is refused, and the expired session is removed all the same)."""
+    an expired token is refused, and the expired session is removed all the same). A block
+    that only read ends its transaction without a COMMIT, as it always did."""
     try:
         yield
     except keep_on:
-        db.session.commit()
+        _end()
         raise
     except BaseException:
         db.session.rollback()
         raise
     try:
-        db.session.commit()
+        _end()
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _end() -> None:
+    session = db.session
+    if session.info.pop(WROTE, False) or session.info.get(after_commit.PENDING):
+        session.commit()
+    else:
+        session.rollback()
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop(WROTE, None)
 
 
 def committed(fn: Callable[P, T]) -> Callable[P, T]:

@@ -209,7 +209,7 @@ def history(room_id: int, query: dict):
 @bp.auth_required(auth)
 @bp.input(MessageIn, arg_name="data")
 @bp.output(MessageOut, status_code=201)
-@bp.doc(responses={403: "Not a member"})
+@bp.doc(responses={403: "Not a member", 429: "Posting too fast (see Retry-After)"})
 def post_message(room_id: int, data: dict):
     """Post a message (as `send_message` does); a repeated client_id returns the first."""
     text = messages.clean_text(data["message"])
