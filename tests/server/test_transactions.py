@@ -249,3 +249,11 @@ def test_queued_broadcasts_alone_are_committed_and_run(app, member):
         after_commit.after_commit(lambda: ran.append("told"))
 
     assert ran == ["told"]
+
+
+def test_a_change_not_yet_flushed_is_committed(app, member):
+    with app.app_context(), unit_of_work():
+        user(member).name = "Changed, not flushed"
+
+    with app.app_context():
+        assert user(member).name == "Changed, not flushed"

@@ -31,7 +31,7 @@ def unit_of_work(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[N
 
     An error in `keep_on` still ends the block, but what was written stands (signing in with
     an expired token is refused, and the expired session is removed all the same). A block
-    that only read ends its transaction without a COMMIT, as it always did."""
+    that only read sends no COMMIT."""
     try:
         yield
     except keep_on:
@@ -48,11 +48,12 @@ def unit_of_work(*, keep_on: tuple[type[BaseException], ...] = ()) -> Iterator[N
 
 
 def _end() -> None:
+    # Reads alone need no COMMIT: their transaction goes on into the caller's work (a request
+    # after signing in), or ends when the app context does, as it always has.
     session = db.session
-    if session.info.pop(WROTE, False) or session.info.get(after_commit.PENDING):
+    session.flush()  # changes not flushed yet count as writes (no SQL when there are none)
+    if session.info.get(WROTE) or session.info.get(after_commit.PENDING):
         session.commit()
-    else:
-        session.rollback()
 
 
 @event.listens_for(Session, "after_flush")
