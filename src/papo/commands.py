@@ -109,14 +109,14 @@ def create_admin(username: str, name: str | None, password_stdin: bool) -> None:
         raise click.UsageError("; ".join(f"{k}: {v[0]}" for k, v in errors.items()))
     app = create_app(_config())
     with app.app_context():
-        from .server.extensions import db
         from .server.services.users import create_user
+        from .server.transaction import unit_of_work
 
         try:
-            user = create_user(**UserCreate().load(data))
-            db.session.commit()
+            with unit_of_work():
+                user = create_user(**UserCreate().load(data))
         except ApiError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(str(exc.message)) from None
         click.echo(f"Admin {user.username!r} created with id {user.id}.")
 
 

@@ -49,7 +49,8 @@ def test_a_pending_message_shows_at_once_and_is_replaced_by_the_stored_one(serve
     assert texts(ana, general(ana)).count("pending first") == 1
 
 
-def test_scrolling_back_loads_older_history_a_page_at_a_time(server, make_core):
+def test_scrolling_back_loads_older_history_a_page_at_a_time(own_server, make_core):
+    server = own_server(PAPO_MESSAGE_BURST="60")  # 60 posts at once: REST is rate-limited too
     api, _user = register(server.url)
     room = api.create_room(unique_name("hist"))
     for n in range(60):

@@ -9,6 +9,7 @@ from papo.server.errors import ApiError
 from papo.server.extensions import db
 from papo.server.models import AuthSession, utcnow
 from papo.server.services import sessions
+from papo.server.transaction import unit_of_work
 from support.errors import error_of
 
 MAX_INTEGER = 2**31 - 1  # PostgreSQL INTEGER, the type of every id
@@ -147,8 +148,9 @@ def test_ending_the_other_sessions_spares_other_users(client, api, member):
 
 
 def resolve_at(app, token, later):
-    """Resolve `token` as if `later` had passed since now; return the session's id."""
-    with app.app_context():
+    """Resolve `token` as if `later` had passed since now, as a request signs in (its own unit
+    of work); return the session's id."""
+    with app.app_context(), unit_of_work(keep_on=(ApiError,)):
         return sessions.resolve(token, now=utcnow() + later).id
 
 

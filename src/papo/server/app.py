@@ -21,8 +21,9 @@ from .extensions import db, socketio
 from .realtime import events  # noqa: F401  (registers the handlers)
 from .realtime.directory import LocalDirectory, RedisDirectory
 from .realtime.hub import Hub
-from .services import rooms
+from .services import after_commit, rooms
 from .throttle import LoginThrottle, RedisLoginThrottle
+from .transaction import retry_on_conflict, unit_of_work
 
 # APIFlask registers a nested schema both through apispec and by itself; the document is right.
 warnings.filterwarnings(
@@ -58,11 +59,12 @@ def create_app(config: Config | None = None, *, direct_websocket: bool = True) -
     register_blueprints(app)
     socketio.init_app(app, **_socketio_settings(config))
     _patch_libraries(app, config, direct_websocket=direct_websocket)
-    app.extensions["papo.hub"] = Hub(socketio, directory=_directory(config))
+    live: after_commit.LiveConnections = Hub(socketio, directory=_directory(config))
+    app.extensions["papo.hub"] = live  # what the services' after-commit work reaches
     if config.auto_migrate:
         migrations.upgrade(app)
-        with app.app_context():
-            rooms.ensure_general()
+        with app.app_context(), unit_of_work():
+            retry_on_conflict(rooms.ensure_general)
     return app
 
 

@@ -1,5 +1,7 @@
 """Extensions, created unbound and bound to the app in `create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -13,3 +15,10 @@ class Base(DeclarativeBase):
 # and reloading every expired row would cost a SELECT each (one request or event, one session).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 socketio = SocketIO()
+
+# The base class of Papo's tables. Flask-SQLAlchemy makes db.Model at run time, out of Base, so
+# a type checker cannot see it: it checks the tables against Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -16,9 +16,10 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Model, db
 
 ROLES = ("admin", "member")
 
@@ -34,18 +35,18 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime: Papo stores UTC-aware timestamps only")
         return value.astimezone(UTC) if value is not None else None
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
 
 
-class User(db.Model):
+class User(Model):
     """A person who can sign in. Ids come from the database and are never reused."""
 
     __tablename__ = "users"
@@ -71,7 +72,7 @@ class User(db.Model):
         return self.role == "admin"
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """One signed-in session: the hash of its bearer token and its two expiries."""
 
     __tablename__ = "auth_sessions"
@@ -95,7 +96,7 @@ def count_active_admins() -> int:
     return db.session.scalar(query) or 0
 
 
-class Room(db.Model):
+class Room(Model):
     """A channel or a two-person direct conversation."""
 
     __tablename__ = "rooms"
@@ -121,7 +122,7 @@ class Room(db.Model):
         return self.kind == "direct"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user belongs to a room."""
 
     __tablename__ = "memberships"
@@ -136,7 +137,7 @@ class Membership(db.Model):
     last_read_id: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Message(db.Model):
+class Message(Model):
     """One chat message. Ids and per-room seqs only grow; deleting keeps a tombstone."""
 
     __tablename__ = "messages"

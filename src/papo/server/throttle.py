@@ -1,4 +1,4 @@
-"""Login throttling: exponential back-off per account and per client address."""
+"""Login throttling (exponential back-off per account and address) and per-user rate limits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -23,7 +24,11 @@ class LoginThrottle:
     """
 
     def __init__(
-        self, free_attempts: int, max_lockout: float, max_keys: int = 100_000, clock=time.monotonic
+        self,
+        free_attempts: int,
+        max_lockout: float,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.free_attempts = free_attempts
         self.max_lockout = max_lockout
@@ -62,7 +67,9 @@ class LoginThrottle:
 class TokenBucket:
     """Allow `rate` events per second on average, with bursts of up to `burst`."""
 
-    def __init__(self, rate: float, burst: int, clock=time.monotonic) -> None:
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock
@@ -71,13 +78,49 @@ class TokenBucket:
 
     def take(self) -> bool:
         """Spend one token if there is one; False means: over the limit, refuse."""
+        return self.wait() == 0
+
+    def wait(self) -> float:
+        """Spend one token and return 0, or return the seconds until one comes back."""
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         if self.tokens >= 1:
             self.tokens -= 1
-            return True
-        return False
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+class RateLimits:
+    """A TokenBucket per key (a user id), for every process's connections and requests alike.
+
+    Bounded like LoginThrottle: past `max_keys`, the least recently used bucket is forgotten
+    (its owner starts again with a full burst). Kept in this process's memory: with several
+    processes, each grants its own allowance.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: OrderedDict[int, TokenBucket] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, key: int) -> float:
+        """Spend one of `key`'s tokens and return 0, or return the seconds until one is back."""
+        with self._lock:
+            bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst, self.clock)
+            self._buckets[key] = bucket
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+            return bucket.wait()
 
 
 class RedisLoginThrottle:

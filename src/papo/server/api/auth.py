@@ -2,7 +2,6 @@
 
 from apiflask import APIBlueprint
 
-from ..extensions import db
 from ..schemas import LoginIn, RegisterIn, SessionOut, TokenOut, UserOut
 from ..services import auth as auth_service
 from ..services import sessions
@@ -39,7 +38,6 @@ def login(data: dict):
 def logout():
     """End this session: its token stops working at once."""
     sessions.close(current_session())
-    db.session.commit()
     return ""
 
 
@@ -73,7 +71,6 @@ def _session_fields(session) -> dict:
 def end_session(session_id: int):
     """End one of the signed-in user's sessions."""
     sessions.end(current_user(), session_id)
-    db.session.commit()
     return ""
 
 
@@ -83,5 +80,4 @@ def end_session(session_id: int):
 def end_other_sessions():
     """End every session of the signed-in user except this one."""
     sessions.end_all(current_user(), keep=current_session().id)
-    db.session.commit()
     return ""

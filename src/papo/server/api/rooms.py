@@ -1,10 +1,11 @@
 """Rooms, their members, direct conversations and message history."""
 
+from typing import Any
+
 from apiflask import APIBlueprint
-from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import Membership, Message, Room, User
+from ..models import Membership, Room, User
 from ..realtime.hub import hub
 from ..schemas import (
     HistoryQuery,
@@ -16,45 +17,45 @@ from ..schemas import (
     RoomOut,
     RoomPatch,
 )
-from ..services import messages, rooms, users
+from ..services import messages, room_list, rooms, users
+from ..transaction import retry_on_conflict
 from .guard import auth, current_user
 
 bp = APIBlueprint("rooms", __name__, url_prefix="/rooms", tag="Rooms")
 
 
-def room_view(room: Room, user: User, membership: Membership | None = None) -> dict:
+def room_view(room: Room, user: User) -> dict[str, Any]:
     """The room as this user sees it: membership, unread count, the other person of a DM."""
-    membership = membership or db.session.get(Membership, (room.id, user.id))
-    last_read = membership.last_read_id if membership else room.last_message_id
+    membership = db.session.get(Membership, (room.id, user.id))
+    return room_views([(room, membership)], user, only=room.id)[0]
+
+
+def room_views(
+    listed: list[tuple[Room, Membership | None]], user: User, only: int | None = None
+) -> list[dict[str, Any]]:
+    """Each room with the user's membership, as the user sees it: a fixed number of queries
+    however many rooms (`only`: all of them are this one room)."""
+    behind = any(m is not None and m.last_read_id < r.last_message_id for r, m in listed)
+    unread = room_list.unread_counts(user.id, only) if behind else {}
+    direct = any(room.is_direct for room, _ in listed)
+    peers = room_list.direct_peers(user, only) if direct else {}
+    return [_view(room, member, unread, peers.get(room.id, user)) for room, member in listed]
+
+
+def _view(
+    room: Room, membership: Membership | None, unread: dict[int, int], peer: User
+) -> dict[str, Any]:
     view = {c: getattr(room, c) for c in ("id", "name", "topic", "private", "kind")}
     view.update(
         created_by=room.created_by,
         created_at=room.created_at,
         member=membership is not None,
         last_message_id=room.last_message_id,
-        last_read_id=last_read,
-        unread=_unread(room, last_read, user.id) if membership else 0,
-        peer=_peer(room, user) if room.is_direct else None,
+        last_read_id=membership.last_read_id if membership else room.last_message_id,
+        unread=unread.get(room.id, 0) if membership else 0,
+        peer=peer if room.is_direct else None,
     )
     return view
-
-
-def _unread(room: Room, last_read: int, reader_id: int) -> int:
-    """Messages after the last one read, not counting the reader's own."""
-    if last_read >= room.last_message_id:
-        return 0
-    query = select(func.count(Message.id)).where(
-        Message.room_id == room.id,
-        Message.id > last_read,
-        Message.deleted.is_(False),
-        or_(Message.author_id.is_(None), Message.author_id != reader_id),
-    )
-    return db.session.scalar(query) or 0
-
-
-def _peer(room: Room, user: User) -> User | None:
-    others = [m for m in rooms.members(room) if m.id != user.id]
-    return others[0] if others else user
 
 
 @bp.get("")
@@ -63,7 +64,7 @@ def _peer(room: Room, user: User) -> User | None:
 def list_rooms():
     """List the rooms you can see: public channels, and private rooms you belong to."""
     user = current_user()
-    return [room_view(room, user, membership) for room, membership in rooms.list_visible(user)]
+    return room_views(rooms.list_visible(user), user)
 
 
 @bp.post("")
@@ -74,7 +75,6 @@ def list_rooms():
 def create_room(data: dict):
     """Create a channel; you become its first member."""
     room = rooms.create_room(creator=current_user(), **data)
-    db.session.commit()
     return room_view(room, current_user())
 
 
@@ -86,8 +86,7 @@ def create_room(data: dict):
 def open_direct(data: dict):
     """Open (or find again) the direct conversation with another user."""
     other = users.get_user(data["user_id"])
-    room, _created = rooms.open_direct(user=current_user(), other=other)
-    db.session.commit()
+    room, _created = retry_on_conflict(rooms.open_direct, user=current_user(), other=other)
     return room_view(room, current_user())
 
 
@@ -114,7 +113,6 @@ def update_room(room_id: int, data: dict):
     """Rename a channel, change its topic or privacy (its creator or an admin)."""
     user = current_user()
     room = rooms.update_room(actor=user, room=rooms.get_visible(room_id, user), changes=data)
-    db.session.commit()
     return room_view(room, user)
 
 
@@ -126,7 +124,6 @@ def delete_room(room_id: int):
     """Delete a channel and its messages (its creator or an admin)."""
     user = current_user()
     rooms.delete_room(actor=user, room=rooms.get_visible(room_id, user))
-    db.session.commit()
     return ""
 
 
@@ -139,7 +136,6 @@ def join_room(room_id: int):
     user = current_user()
     room = rooms.get_visible(room_id, user)
     rooms.join(user=user, room=room)
-    db.session.commit()
     return room_view(room, user)
 
 
@@ -151,7 +147,6 @@ def leave_room(room_id: int):
     """Leave a room."""
     user = current_user()
     rooms.leave(user=user, room=rooms.get_visible(room_id, user))
-    db.session.commit()
     return ""
 
 
@@ -184,7 +179,6 @@ def add_member(room_id: int, data: dict):
     actor = current_user()
     room = rooms.get_visible(room_id, actor)
     rooms.add_member(actor=actor, room=room, user=users.get_user(data["user_id"]))
-    db.session.commit()
     return ""
 
 
@@ -197,7 +191,6 @@ def remove_member(room_id: int, user_id: int):
     actor = current_user()
     room = rooms.get_visible(room_id, actor)
     rooms.remove_member(actor=actor, room=room, user=users.get_user(user_id))
-    db.session.commit()
     return ""
 
 
@@ -216,13 +209,15 @@ def history(room_id: int, query: dict):
 @bp.auth_required(auth)
 @bp.input(MessageIn, arg_name="data")
 @bp.output(MessageOut, status_code=201)
-@bp.doc(responses={403: "Not a member"})
+@bp.doc(responses={403: "Not a member", 429: "Posting too fast (see Retry-After)"})
 def post_message(room_id: int, data: dict):
     """Post a message (as `send_message` does); a repeated client_id returns the first."""
-    user = current_user()
-    room = rooms.find_for_writing(room_id, user.id)
     text = messages.clean_text(data["message"])
-    message, _created = messages.send(
-        author=messages.person(user), room=room, text=text, client_id=data.get("client_id")
+    message, _created = retry_on_conflict(
+        messages.post,
+        author=messages.person(current_user()),
+        ref=room_id,
+        text=text,
+        client_id=data.get("client_id"),
     )
     return message

@@ -4,7 +4,6 @@ from math import ceil
 
 from apiflask import APIBlueprint
 
-from ..extensions import db
 from ..i18n import N_
 from ..schemas import UserCreate, UserOut, UserPage, UserPatch, UserQuery, UserReplace
 from ..services import users
@@ -38,7 +37,6 @@ def create_user(data: dict):
     """Create an account with a password and a role (admins only)."""
     users.require_admin(current_user(), N_("Only an admin may create users."))
     user = users.create_user(**data)
-    db.session.commit()
     return user
 
 
@@ -77,7 +75,6 @@ def _update(user_id: int, changes: dict):
         changes=changes,
         current_session_id=current_session().id,
     )
-    db.session.commit()
     return user
 
 
@@ -88,5 +85,4 @@ def _update(user_id: int, changes: dict):
 def delete_user(user_id: int):
     """Delete a user (admins only). Other users keep their ids."""
     users.delete_user(actor=current_user(), user=users.get_user(user_id))
-    db.session.commit()
     return ""

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,40 +17,44 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from ..errors import ApiError
 from ..extensions import db, socketio
 from ..i18n import negotiate
-from ..models import User, utcnow
+from ..models import AuthSession, User, utcnow
 from ..services import messages, rooms, sessions
-from ..throttle import TokenBucket
+from ..transaction import retry_on_conflict, unit_of_work
 from . import payloads
 from .hub import Conn, hub, room_key, user_key
 
 log = logging.getLogger(__name__)
 RESUME_LIMIT = 500
-TYPING_RATE, TYPING_BURST = 1.0, 3
+
+
+def _sid() -> str:
+    """The Socket.IO session id of this event's connection (Flask-SocketIO sets it)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
 
 
 def _error(exc: ApiError) -> dict[str, Any]:
     """The error acknowledgement, in the language the connection asked for."""
-    conn = hub().conns.get(request.sid)
+    conn = hub().conns.get(_sid())
     return {"ok": False, "error": exc.body(conn.lang if conn else "en")}
 
 
-def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
+def acknowledged(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Run an event for a live connection; turn every failure into an error acknowledgement."""
 
     @functools.wraps(fn)
-    def handler(*args: Any) -> dict:
+    def handler(*args: Any) -> dict[str, Any]:
         try:
             conn = _live_conn()
-            return {"ok": True, **fn(conn, args[0] if args else None)}
+            with unit_of_work():  # the event commits once; its acknowledgement is built before
+                body = fn(conn, args[0] if args else None)
+            return {"ok": True, **body}
         except ApiError as exc:
-            db.session.rollback()
             return _error(exc)
         except (OperationalError, PoolTimeout):
-            db.session.rollback()
             log.error("database unavailable during %s", fn.__name__)
             return _error(ApiError(503, "service_unavailable", "The database is unavailable."))
         except Exception:
-            db.session.rollback()
             log.exception("unexpected error in event %s", fn.__name__)
             return _error(ApiError(500, "internal_error", "The server failed; try again."))
 
@@ -58,11 +62,11 @@ def acknowledged(fn: Callable[..., dict]) -> Callable[..., dict]:
 
 
 def _live_conn() -> Conn:
-    conn = hub().conns.get(request.sid)
+    conn = hub().conns.get(_sid())
     if conn is None:
         raise ApiError(401, "not_connected", "This connection is not signed in.")
     if utcnow() >= conn.expires_at:
-        socketio.server.disconnect(request.sid, namespace="/")
+        socketio.server.disconnect(_sid(), namespace="/")
         raise ApiError(401, "token_expired", "This session has expired; sign in again.")
     return conn
 
@@ -83,20 +87,20 @@ class Refused(ConnectionRefusedError):
 
 
 @socketio.on("connect")
-def connect(auth: Any = None) -> dict | None:
+def connect(auth: Any = None) -> dict[str, Any] | None:
     """A client connects with auth={"token": ...}; it joins the channels of its rooms."""
-    if request.sid in hub().conns:  # a client emitting "connect" itself: it is connected already
+    if _sid() in hub().conns:  # a client emitting "connect" itself: it is connected already
         return _reserved("connect")
     auth = auth if isinstance(auth, dict) else {}
     token, lang = auth.get("token"), negotiate(auth.get("lang"))
     try:
-        session = sessions.resolve(token if isinstance(token, str) else "")
-        room_ids = rooms.room_ids_of(session.user_id)
+        # Refusing an expired token still removes its session (see sessions.resolve).
+        with unit_of_work(keep_on=(ApiError,)):
+            session = sessions.resolve(token if isinstance(token, str) else "")
+            room_ids = rooms.room_ids_of(session.user_id)
     except ApiError as exc:
-        db.session.rollback()
         raise Refused(exc.body(lang)) from None
     except (OperationalError, PoolTimeout):
-        db.session.rollback()
         log.error("database unavailable during connect")
         down = ApiError(503, "service_unavailable", "The database is unavailable.")
         raise Refused(down.body(lang)) from None
@@ -107,59 +111,55 @@ def connect(auth: Any = None) -> dict | None:
         join_room(room_key(room_id))
     if hub().add(conn):
         hub().presence.announce(conn.author(), online=True)
+    return None
 
 
-def _new_conn(user: User, session, lang: str) -> Conn:
-    config = current_app.extensions["papo"].config
+def _new_conn(user: User, session: AuthSession, lang: str) -> Conn:
     return Conn(
-        sid=request.sid,
+        sid=_sid(),
         user_id=user.id,
         username=user.username,
         name=user.name,
         session_id=session.id,
         expires_at=session.expires_at,
-        send_bucket=TokenBucket(config.message_rate, config.message_burst),
-        typing_bucket=TokenBucket(TYPING_RATE, TYPING_BURST),
         lang=lang,
     )
 
 
 @socketio.on("disconnect")
-def disconnect(*_reason: Any) -> dict | None:
+def disconnect(*_reason: Any) -> dict[str, Any] | None:
     """The last connection of a user closing tells everyone they went offline."""
-    if socketio.server.manager.is_connected(request.sid, "/"):
+    if socketio.server.manager.is_connected(_sid(), "/"):
         return _reserved("disconnect")  # emitted as an event: the connection is still open
-    conn, offline = hub().remove(request.sid)
+    conn, offline = hub().remove(_sid())
     if conn is not None and offline:
         hub().announce_offline(conn.author())
+    return None
 
 
-def _reserved(name: str) -> dict:
+def _reserved(name: str) -> dict[str, Any]:
     """A client may not emit the lifecycle events; answer as for an unknown event."""
     return _error(ApiError(404, "unknown_event", "There is no event named '%(name)s'.", name=name))
 
 
 @socketio.on("send_message")
 @acknowledged
-def send_message(conn: Conn, data: Any) -> dict:
+def send_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{message, room?, client_id?} → stored, then `receive_message` to the room's members."""
     data = payloads.as_object(data)
     text = messages.clean_text(data.get("message"))
     ref, client_id = payloads.room_ref(data, default=rooms.GENERAL), payloads.client_id(data)
-    if not conn.send_bucket.take():
-        raise ApiError(429, "rate_limited", "You are sending too fast; wait a moment.")
     # The connection stands for an active user: deactivation closes it. No user row to load.
-    room = rooms.find_for_writing(ref, conn.user_id)
     # A retry (a client_id sent before) answers with the stored message, wherever it was posted.
-    message, created = messages.send(
-        author=conn.author(), room=room, text=text, client_id=client_id
+    message, created = retry_on_conflict(
+        messages.post, author=conn.author(), ref=ref, text=text, client_id=client_id
     )
     return {"message": message, "duplicate": not created}
 
 
 @socketio.on("edit_message")
 @acknowledged
-def edit_message(conn: Conn, data: Any) -> dict:
+def edit_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{id, message} → the new text, then `message_updated` to the room."""
     data = payloads.as_object(data)
     text = messages.clean_text(data.get("message"))
@@ -169,7 +169,7 @@ def edit_message(conn: Conn, data: Any) -> dict:
 
 @socketio.on("delete_message")
 @acknowledged
-def delete_message(conn: Conn, data: Any) -> dict:
+def delete_message(conn: Conn, data: Any) -> dict[str, Any]:
     """{id} → the message is erased, then `message_deleted` to the room."""
     data = payloads.as_object(data)
     message = messages.remove(actor=_user(conn), message_id=payloads.message_id(data))
@@ -178,7 +178,7 @@ def delete_message(conn: Conn, data: Any) -> dict:
 
 @socketio.on("resume")
 @acknowledged
-def resume(conn: Conn, data: Any) -> dict:
+def resume(conn: Conn, data: Any) -> dict[str, Any]:
     """{last_ids: {room: id}} → the messages after each id, oldest first (500 per room)."""
     wanted = payloads.last_ids(payloads.as_object(data))
     user = _user(conn)
@@ -195,36 +195,31 @@ def resume(conn: Conn, data: Any) -> dict:
 
 @socketio.on("join_room")
 @acknowledged
-def join_room_event(conn: Conn, data: Any) -> dict:
+def join_room_event(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → join a public room; this user's connections start receiving it."""
     return _change_membership(conn, data, rooms.join)
 
 
 @socketio.on("leave_room")
 @acknowledged
-def leave_room_event(conn: Conn, data: Any) -> dict:
+def leave_room_event(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → leave a room; this user's connections stop receiving it."""
     return _change_membership(conn, data, rooms.leave)
 
 
-def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dict:
+def _change_membership(conn: Conn, data: Any, change: Callable[..., Any]) -> dict[str, Any]:
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(payloads.as_object(data)), user)
     change(user=user, room=room)
-    db.session.commit()
     return {"room": room.id}
 
 
 @socketio.on("typing")
 @acknowledged
-def typing(conn: Conn, data: Any) -> dict:
+def typing(conn: Conn, data: Any) -> dict[str, Any]:
     """{room} → `typing` {room, user} to the room's other members (rate-limited)."""
     ref = payloads.room_ref(payloads.as_object(data))
-    room = rooms.find_visible(ref, _user(conn))
-    if not rooms.is_member(room.id, conn.user_id):
-        raise ApiError(403, "not_a_member", "Join this room first.")
-    if not conn.typing_bucket.take():
-        raise ApiError(429, "rate_limited", "Typing notices are limited to one a second.")
+    room = messages.typing(user=_user(conn), ref=ref)
     payload = {"room": room.id, "user": conn.author()}
     emit("typing", payload, to=room_key(room.id), include_self=False)
     return {}
@@ -232,7 +227,7 @@ def typing(conn: Conn, data: Any) -> dict:
 
 @socketio.on("who_is_online")
 @acknowledged
-def who_is_online(conn: Conn, data: Any) -> dict:
+def who_is_online(conn: Conn, data: Any) -> dict[str, Any]:
     """{room?} → the online members of the room (or of every room you share)."""
     data = payloads.as_object(data, allow_missing=True)
     user = _user(conn)
@@ -246,18 +241,17 @@ def who_is_online(conn: Conn, data: Any) -> dict:
 
 @socketio.on("mark_read")
 @acknowledged
-def mark_read(conn: Conn, data: Any) -> dict:
+def mark_read(conn: Conn, data: Any) -> dict[str, Any]:
     """{room, id} → remember the newest message read in the room."""
     data = payloads.as_object(data)
     user = _user(conn)
     room = rooms.find_visible(payloads.room_ref(data), user)
     rooms.mark_read(user=user, room=room, message_id=payloads.message_id(data))
-    db.session.commit()
     return {}
 
 
 @socketio.on("*")
-def unknown_event(event: str, *_args: Any) -> dict:
+def unknown_event(event: str, *_args: Any) -> dict[str, Any]:
     """Any other event name gets an error acknowledgement."""
     name = event if isinstance(event, str) else "?"
     return _error(

@@ -8,7 +8,6 @@ from datetime import datetime
 from flask import current_app
 from flask_socketio import SocketIO
 
-from ..throttle import TokenBucket
 from .directory import LocalDirectory, RedisDirectory
 from .presence import PresenceBatcher
 
@@ -35,8 +34,6 @@ class Conn:
     name: str
     session_id: int
     expires_at: datetime
-    send_bucket: TokenBucket
-    typing_bucket: TokenBucket
     lang: str = "en"
 
     def author(self) -> dict:

@@ -8,8 +8,9 @@ change the database does not hold.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, cast
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -34,10 +35,20 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def _hub():
-    from ..realtime.hub import hub
+class LiveConnections(Protocol):
+    """What the services ask of the live connections (realtime/hub.py `Hub` is one): the
+    app holds it in `extensions["papo.hub"]`, so the services need not import the edges."""
 
-    return hub()
+    def user_joined(self, room_id: int, user_id: int) -> None: ...
+    def user_left(self, room_id: int, user_id: int) -> None: ...
+    def drop_user(self, user_id: int, keep_session: int | None = None) -> None: ...
+    def drop_session(self, session_id: int, user_id: int) -> None: ...
+    def rename(self, user_id: int, username: str, name: str) -> None: ...
+    def emit_to_room(self, event: str, payload: dict[str, Any], room_id: int) -> None: ...
+
+
+def _hub() -> LiveConnections:
+    return cast(LiveConnections, current_app.extensions["papo.hub"])
 
 
 def joined(room_id: int, user_id: int) -> None:
@@ -60,7 +71,7 @@ def session_ended(session_id: int, user_id: int) -> None:
     after_commit(lambda: _hub().drop_session(session_id, user_id))
 
 
-def broadcast(event_name: str, payload: dict, room_id: int) -> None:
+def broadcast(event_name: str, payload: dict[str, Any], room_id: int) -> None:
     """Send `event_name` to the room's members."""
     after_commit(lambda: _hub().emit_to_room(event_name, payload, room_id))
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from ..errors import ApiError
-from ..extensions import db
 from ..models import AuthSession, User
 from ..security import hash_password, needs_rehash, verify_password
 from . import sessions, users
+
+if TYPE_CHECKING:
+    from ..app import Papo
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +21,9 @@ log = logging.getLogger(__name__)
 ADDRESS_FREE_ATTEMPTS_FACTOR = 4
 
 
-def _papo():
-    return current_app.extensions["papo"]
+def _papo() -> Papo:
+    papo: Papo = current_app.extensions["papo"]
+    return papo
 
 
 def register(
@@ -36,7 +40,6 @@ def register(
         raise ApiError(403, "signup_closed", "Sign-up is closed on this server; ask an admin.")
     user = users.create_user(username=username, password=password, name=name, age=age)
     token, session = sessions.start(user, user_agent=user_agent, ip_address=ip_address)
-    db.session.commit()
     return user, token, session
 
 
@@ -50,14 +53,15 @@ def login(
     if wait:
         raise _throttled(wait)
     user = users.find_by_username(username)
-    if not verify_password(user.password_hash if user else None, password) or not user.active:
+    # Verified even for an unknown user (against a dummy hash): timing tells nothing.
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or not user.active:
         _record_failure(account_key, address_key, username, ip_address)
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     throttle.succeeded(account_key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, session = sessions.start(user, user_agent=user_agent, ip_address=ip_address)
-    db.session.commit()
     return user, token, session
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ...rules import MAX_ID, storable
+from ...rules import MAX_ID, MESSAGE_MAX, storable
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import N_
 from ..models import Message, Room, User, utcnow
+from ..throttle import RateLimits
+from ..transaction import Redo
 from . import after_commit, rooms
 
-MAX_TEXT = 4000
-HISTORY_MAX = 200
+TYPING_RATE, TYPING_BURST = 1.0, 3
+LIMITS = "papo.rate_limits"  # the app's Limits, in app.extensions
 
 
 def clean_text(text: object) -> str:
@@ -27,7 +33,7 @@ def clean_text(text: object) -> str:
         raise _invalid("message", N_("Remove the control or invalid characters."))
     if not text:
         raise _invalid("message", N_("The message is empty."))
-    if len(text) > MAX_TEXT:
+    if len(text) > MESSAGE_MAX:
         raise _invalid("message", N_("The message is longer than 4000 characters."))
     return text
 
@@ -36,25 +42,81 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "validation_error", message, fields={field: message})
 
 
-def send(*, author: dict, room: Room, text: str, client_id: str | None = None) -> tuple[dict, bool]:
+def post(
+    *, author: dict[str, Any], ref: int | str, text: str, client_id: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Post a cleaned `text` as `author` in the room `ref` (id or name), REST and Socket.IO
+    alike: rate-limited per user before any query, then as `send`. Raises Redo for a
+    client_id used before (see `send`)."""
+    _spend(limits().send, author["id"], N_("You are sending too fast; wait a moment."))
+    room = rooms.find_for_writing(ref, author["id"])
+    return send(author=author, room=room, text=text, client_id=client_id)
+
+
+def send(
+    *, author: dict[str, Any], room: Room, text: str, client_id: str | None = None
+) -> tuple[dict[str, Any], bool]:
     """Store a message by `author` ({id, username, name}, a member: see
     rooms.find_for_writing) and broadcast it after commit; answer with the message as clients
     see it, built before the commit (nothing is read back, so a database lost right after
-    the commit cannot turn a stored message into an error). A repeated client_id answers
-    with the first message instead, and broadcasts nothing."""
+    the commit cannot turn a stored message into an error). A repeated client_id raises
+    Redo: once the caller has rolled back, the first message answers, broadcast to nobody."""
     try:
-        stored = _insert(author, room, text, client_id)
-        db.session.commit()
+        return _insert(author, room, text, client_id), True
     except IntegrityError:  # this client_id was used before (or races in right now)
-        db.session.rollback()
-        earlier = _by_client_id(author["id"], client_id) if client_id else None
-        if earlier is None:
+        if client_id is None:
             raise
-        return public(earlier, earlier.room), False
-    return stored, True
+        author_id = author["id"]
+        raise Redo(lambda: _resent(author_id, client_id)) from None
 
 
-def _insert(author: dict, room: Room, text: str, client_id: str | None) -> dict:
+def _resent(author_id: int, client_id: str) -> tuple[dict[str, Any], bool]:
+    earlier = _by_client_id(author_id, client_id)
+    if earlier is None:  # the clash was not this client_id after all
+        raise ApiError(409, "conflict", N_("This conflicts with existing data."))
+    return public(earlier, earlier.room), False
+
+
+def typing(*, user: User, ref: int | str) -> Room:
+    """Check that `user` may tell the room `ref` they are typing (a member, within the
+    per-user limit); return the room."""
+    room = rooms.find_visible(ref, user)
+    if not rooms.is_member(room.id, user.id):
+        raise ApiError(403, "not_a_member", "Join this room first.")
+    _spend(limits().typing, user.id, N_("Typing notices are limited to one a second."))
+    return room
+
+
+@dataclass
+class Limits:
+    """Per-user allowances of this app: messages posted, typing notices."""
+
+    send: RateLimits
+    typing: RateLimits
+
+
+def limits() -> Limits:
+    """Return the app's per-user rate limits (made on first use from its configuration)."""
+    extensions = current_app.extensions
+    found: Limits | None = extensions.get(LIMITS)
+    if found is None:
+        config = extensions["papo"].config
+        made = Limits(
+            send=RateLimits(config.message_rate, config.message_burst),
+            typing=RateLimits(TYPING_RATE, TYPING_BURST),
+        )
+        found = extensions.setdefault(LIMITS, made)
+    return found
+
+
+def _spend(allowance: RateLimits, user_id: int, message: str) -> None:
+    wait = allowance.wait(user_id)
+    if wait:
+        seconds = str(max(1, math.ceil(wait)))
+        raise ApiError(429, "rate_limited", message, headers={"Retry-After": seconds})
+
+
+def _insert(author: dict[str, Any], room: Room, text: str, client_id: str | None) -> dict[str, Any]:
     """Insert the message and queue its broadcast; return it as clients see it (with its id)."""
     # Bumping the room's counter row-locks it: in one room, ids are handed out and committed
     # in the same order, so "everything after id N" never skips a message committed later.
@@ -112,7 +174,7 @@ def edit(*, actor: User, message_id: int, text: str) -> Message:
     message.body = text
     message.edited_at = utcnow()
     after_commit.broadcast("message_updated", public(message, message.room), message.room_id)
-    db.session.commit()
+    db.session.flush()
     return message
 
 
@@ -124,7 +186,7 @@ def remove(*, actor: User, message_id: int) -> Message:
     message.edited_at = utcnow()
     payload = {"id": message.id, "room": message.room_id, "seq": message.seq}
     after_commit.broadcast("message_deleted", payload, message.room_id)
-    db.session.commit()
+    db.session.flush()
     return message
 
 
@@ -133,7 +195,7 @@ def history(
 ) -> list[Message]:
     """Return messages of the room: newest first before an id, oldest first after one.
 
-    The REST schema bounds `limit` to HISTORY_MAX; `resume` asks for more at once."""
+    The REST schema bounds `limit` to rules.HISTORY_MAX; `resume` asks for more at once."""
     limit = max(1, limit)
     query = select(Message).where(Message.room_id == room.id)
     if after is not None:
@@ -145,7 +207,7 @@ def history(
     return list(db.session.scalars(query.limit(limit)))
 
 
-def public(message: Message, room: Room, author: dict | None = None) -> dict:
+def public(message: Message, room: Room, author: dict[str, Any] | None = None) -> dict[str, Any]:
     """The message as clients receive it (`author` spares loading the author's row)."""
     if author is None and message.author is not None:
         author = person(message.author)
@@ -166,13 +228,13 @@ def _shape(
     message_id: int,
     room: Room,
     seq: int,
-    author: dict | None,
+    author: dict[str, Any] | None,
     text: str,
     created_at: datetime,
     edited_at: datetime | None,
     deleted: bool,
     client_id: str | None,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "id": message_id,
         "room": room.id,
@@ -191,6 +253,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def person(user: User) -> dict:
+def person(user: User) -> dict[str, Any]:
     """A user as shown beside their messages."""
     return {"id": user.id, "username": user.username, "name": user.name}

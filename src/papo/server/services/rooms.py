@@ -10,24 +10,37 @@ from sqlalchemy.exc import IntegrityError
 from ...rules import MAX_ID
 from ..errors import ApiError
 from ..extensions import db
+from ..i18n import N_
 from ..models import Membership, Room, User
+from ..transaction import Redo
 from . import after_commit
 
 GENERAL = "general"
 
 
 def ensure_general() -> Room:
-    """Return the public room `general`, creating it if it is missing."""
-    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    """Return the public room `general`, creating it if it is missing (Redo if another
+    process creates it at the same moment: see transaction.retry_on_conflict)."""
+    room = _general()
     if room is not None:
         return room
     room = Room(name=GENERAL, topic="Everyone, everything", private=False, kind="channel")
     db.session.add(room)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # another process created it at the same moment
-        db.session.rollback()
-        return db.session.scalar(select(Room).where(Room.name == GENERAL))
+        raise Redo(_existing_general) from None
+    return room
+
+
+def _general() -> Room | None:
+    return db.session.scalar(select(Room).where(Room.name == GENERAL))
+
+
+def _existing_general() -> Room:
+    room = _general()
+    if room is None:  # the clash was something else
+        raise ApiError(409, "conflict", N_("This conflicts with existing data."))
     return room
 
 
@@ -83,13 +96,17 @@ def find_for_writing(ref: int | str, user_id: int) -> Room:
     row = db.session.execute(
         select(Room, Membership.user_id, active).outerjoin(Membership, mine).where(where)
     ).first()
-    if row is not None and not row[2]:
-        raise ApiError(401, "token_invalid", "This account is no longer active.")
-    if row is None or (row[0].private and row[1] is None):
+    if row is None:
         raise missing
-    if row[1] is None:
+    room: Room = row[0]
+    member, active_user = row[1], row[2]
+    if not active_user:
+        raise ApiError(401, "token_invalid", "This account is no longer active.")
+    if room.private and member is None:
+        raise missing
+    if member is None:
         raise ApiError(403, "not_a_member", "Join this room before writing in it.")
-    return row[0]
+    return room
 
 
 def list_visible(user: User) -> list[tuple[Room, Membership | None]]:
@@ -125,8 +142,7 @@ def create_room(*, creator: User, name: str, topic: str = "", private: bool = Fa
     db.session.add(room)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's unit of work rolls back
         raise ApiError(
             409, "room_name_taken", "A room named '%(name)s' already exists.", name=name
         ) from None
@@ -148,8 +164,7 @@ def update_room(*, actor: User, room: Room, changes: dict[str, Any]) -> Room:
             setattr(room, field, changes[field])
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's unit of work rolls back
         raise ApiError(409, "room_name_taken", "A room with this name already exists.") from None
     summary = {"room": room.id, "name": room.name, "topic": room.topic, "private": room.private}
     after_commit.broadcast("room_updated", summary, room.id)
@@ -214,10 +229,11 @@ def _require_manager(room: Room, actor: User) -> None:
 
 
 def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
-    """Return the direct room of these two people, creating it once; True if new."""
+    """Return the direct room of these two people, creating it once; True if new (Redo if
+    the other person opens it at the same moment: see transaction.retry_on_conflict)."""
     low, high = sorted((user.id, other.id))
     key = f"{low}:{high}"
-    room = db.session.scalar(select(Room).where(Room.direct_key == key))
+    room = _direct(key)
     if room is not None:
         _add_member(room, user)  # back in, after having left it
         return room, False
@@ -226,16 +242,26 @@ def open_direct(*, user: User, other: User) -> tuple[Room, bool]:
     try:
         db.session.flush()
     except IntegrityError:  # the other person opened it at the same moment
-        db.session.rollback()
-        return db.session.scalar(select(Room).where(Room.direct_key == key)), False
+        raise Redo(lambda: (_existing_direct(key), False)) from None
     for person in {user.id: user, other.id: other}.values():
         _add_member(room, person)
     return room, True
 
 
+def _direct(key: str) -> Room | None:
+    return db.session.scalar(select(Room).where(Room.direct_key == key))
+
+
+def _existing_direct(key: str) -> Room:
+    room = _direct(key)
+    if room is None:  # the clash was something else
+        raise ApiError(409, "conflict", N_("This conflicts with existing data."))
+    return room
+
+
 def join_general(user: User) -> None:
     """Make a new user a member of `general`."""
-    room = db.session.scalar(select(Room).where(Room.name == GENERAL))
+    room = _general()
     if room is not None:
         _add_member(room, user)
 

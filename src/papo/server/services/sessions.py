@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from ...rules import MAX_ID
+from ..config import Config
 from ..errors import ApiError
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
@@ -18,8 +19,9 @@ from . import after_commit
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _config():
-    return current_app.extensions["papo"].config
+def _config() -> Config:
+    config: Config = current_app.extensions["papo"].config
+    return config
 
 
 def start(user: User, *, user_agent: str = "", ip_address: str = "") -> tuple[str, AuthSession]:
@@ -41,7 +43,10 @@ def start(user: User, *, user_agent: str = "", ip_address: str = "") -> tuple[st
 
 
 def resolve(token: str, *, now: datetime | None = None) -> AuthSession:
-    """Return the live session for `token`, or raise a 401 saying why not."""
+    """Return the live session for `token`, or raise a 401 saying why not.
+
+    Refusing an expired token removes its session: the caller commits even when this raises
+    (`unit_of_work(keep_on=(ApiError,))`)."""
     if not token:
         raise ApiError(401, "token_missing", "Sign in first: send 'Authorization: Bearer <token>'.")
     session = db.session.scalar(
@@ -52,11 +57,11 @@ def resolve(token: str, *, now: datetime | None = None) -> AuthSession:
         raise ApiError(401, "token_invalid", "This token is not valid (signed out or revoked).")
     if _expired(session, now):
         db.session.delete(session)
-        db.session.commit()
+        db.session.flush()
         raise ApiError(401, "token_expired", "This session has expired; sign in again.")
     if now - session.last_used_at >= TOUCH_EVERY:
         session.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return session
 
 

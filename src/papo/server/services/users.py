@@ -39,8 +39,7 @@ def create_user(
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's unit of work rolls back
         raise ApiError(409, "username_taken", "This username is already taken.") from None
     rooms.join_general(user)
     return user
