@@ -42,7 +42,7 @@ def test_past_max_keys_the_least_recently_used_bucket_is_forgotten(limits):
     for key in (2, 3, 4):
         limits.wait(key)
 
-    assert len(limits._buckets) == 3
+    assert len(limits._records) == 3
     assert limits.wait(1) == 0  # forgotten, so full again
 
 

@@ -8,6 +8,50 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Bounded(Generic[K, V]):
+    """At most `max_keys` records by key, the least recently used forgotten first; callers
+    hold `lock` around every use."""
+
+    def __init__(self, max_keys: int) -> None:
+        self.max_keys = max_keys
+        self.lock = threading.Lock()
+        self._records: OrderedDict[K, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def get(self, key: K) -> V | None:
+        """The record of `key`, if kept."""
+        return self._records.get(key)
+
+    def use(self, key: K, make: Callable[[], V]) -> V:
+        """The record of `key` (made if new), now the most recently used."""
+        record = self._records.pop(key, None) or make()
+        self._records[key] = record
+        while len(self._records) > self.max_keys:
+            self._records.popitem(last=False)
+        return record
+
+    def forget(self, key: K) -> None:
+        """Drop the record of `key`."""
+        self._records.pop(key, None)
+
+
+@dataclass(kw_only=True)
+class PerKey(Generic[K, V]):
+    """Records per key, at most `max_keys` of them (Bounded), with the `clock` they use."""
+
+    max_keys: int = 100_000
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self._records: Bounded[K, V] = Bounded(self.max_keys)
 
 
 @dataclass
@@ -16,52 +60,39 @@ class _Record:
     blocked_until: float = 0.0
 
 
-class LoginThrottle:
+@dataclass
+class LoginThrottle(PerKey[str, "_Record"]):
     """Count failed logins per key; after `free_attempts`, each failure doubles the wait.
 
     Kept in this process's memory and bounded in size. With several processes the counters
     belong in Redis (see the production-serving work), which this class's interface allows.
     """
 
-    def __init__(
-        self,
-        free_attempts: int,
-        max_lockout: float,
-        max_keys: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free_attempts = free_attempts
-        self.max_lockout = max_lockout
-        self.max_keys = max_keys
-        self.clock = clock
-        self._records: OrderedDict[str, _Record] = OrderedDict()
-        self._lock = threading.Lock()
+    free_attempts: int
+    max_lockout: float
 
     def retry_after(self, *keys: str) -> int:
         """Return the seconds to wait before any of `keys` may try again (0: go ahead)."""
         now = self.clock()
-        with self._lock:
+        with self._records.lock:
             waits = [r.blocked_until - now for k in keys if (r := self._records.get(k))]
         return max(0, math.ceil(max(waits, default=0)))
 
     def failed(self, key: str, free_attempts: int | None = None) -> None:
         """Record one failure for `key`, blocking it once its free attempts are spent."""
         free = self.free_attempts if free_attempts is None else free_attempts
-        with self._lock:
-            record = self._records.pop(key, None) or _Record()
-            self._records[key] = record
+        with self._records.lock:
+            record = self._records.use(key, _Record)
             record.failures += 1
             over = record.failures - free
             if over > 0:
                 wait = min(self.max_lockout, 2 ** (over - 1))
                 record.blocked_until = self.clock() + wait
-            while len(self._records) > self.max_keys:
-                self._records.popitem(last=False)
 
     def succeeded(self, key: str) -> None:
         """Forget the failures of `key` after a successful login."""
-        with self._lock:
-            self._records.pop(key, None)
+        with self._records.lock:
+            self._records.forget(key)
 
 
 class TokenBucket:
@@ -91,7 +122,8 @@ class TokenBucket:
         return (1 - self.tokens) / self.rate
 
 
-class RateLimits:
+@dataclass
+class RateLimits(PerKey[int, "TokenBucket"]):
     """A TokenBucket per key (a user id), for every process's connections and requests alike.
 
     Bounded like LoginThrottle: past `max_keys`, the least recently used bucket is forgotten
@@ -99,28 +131,14 @@ class RateLimits:
     processes, each grants its own allowance.
     """
 
-    def __init__(
-        self,
-        rate: float,
-        burst: int,
-        max_keys: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.max_keys = max_keys
-        self.clock = clock
-        self._buckets: OrderedDict[int, TokenBucket] = OrderedDict()
-        self._lock = threading.Lock()
+    rate: float
+    burst: int
 
     def wait(self, key: int) -> float:
         """Spend one of `key`'s tokens and return 0, or return the seconds until one is back."""
-        with self._lock:
-            bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst, self.clock)
-            self._buckets[key] = bucket
-            while len(self._buckets) > self.max_keys:
-                self._buckets.popitem(last=False)
-            return bucket.wait()
+        with self._records.lock:
+            fresh = self._records.use(key, lambda: TokenBucket(self.rate, self.burst, self.clock))
+            return fresh.wait()
 
 
 class RedisLoginThrottle:

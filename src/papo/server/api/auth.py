@@ -5,7 +5,8 @@ from apiflask import APIBlueprint
 from ..schemas import LoginIn, RegisterIn, SessionOut, TokenOut, UserOut
 from ..services import auth as auth_service
 from ..services import sessions
-from .guard import auth, client_info, current_session, current_user
+from .declare import declared
+from .guard import client_info, current_session, current_user
 
 bp = APIBlueprint("auth", __name__, url_prefix="/auth", tag="Auth")
 
@@ -15,8 +16,7 @@ def _token_body(user, token, session) -> dict:
 
 
 @bp.post("/register")
-@bp.input(RegisterIn, arg_name="data")
-@bp.output(TokenOut, status_code=201)
+@declared(bp, public=True, body=RegisterIn, answer=TokenOut, status=201)
 @bp.doc(responses={403: "Sign-up is closed", 409: "Username taken"})
 def register(data: dict):
     """Create a member account (when sign-up is open) and sign it in."""
@@ -24,8 +24,7 @@ def register(data: dict):
 
 
 @bp.post("/login")
-@bp.input(LoginIn, arg_name="data")
-@bp.output(TokenOut)
+@declared(bp, public=True, body=LoginIn, answer=TokenOut)
 @bp.doc(responses={401: "Wrong username or password", 429: "Too many failures"})
 def login(data: dict):
     """Exchange a username and password for a bearer token."""
@@ -33,8 +32,7 @@ def login(data: dict):
 
 
 @bp.post("/logout")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 def logout():
     """End this session: its token stops working at once."""
     sessions.close(current_session())
@@ -42,16 +40,14 @@ def logout():
 
 
 @bp.get("/me")
-@bp.auth_required(auth)
-@bp.output(UserOut)
+@declared(bp, answer=UserOut)
 def me():
     """Return the signed-in user."""
     return current_user()
 
 
 @bp.get("/sessions")
-@bp.auth_required(auth)
-@bp.output(SessionOut(many=True))
+@declared(bp, answer=SessionOut(many=True))
 def list_sessions():
     """List the signed-in user's sessions, newest first."""
     here = current_session().id
@@ -66,8 +62,7 @@ def _session_fields(session) -> dict:
 
 
 @bp.delete("/sessions/<int:session_id>")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 def end_session(session_id: int):
     """End one of the signed-in user's sessions."""
     sessions.end(current_user(), session_id)
@@ -75,8 +70,7 @@ def end_session(session_id: int):
 
 
 @bp.delete("/sessions")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 def end_other_sessions():
     """End every session of the signed-in user except this one."""
     sessions.end_all(current_user(), keep=current_session().id)

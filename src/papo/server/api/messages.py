@@ -4,15 +4,14 @@ from apiflask import APIBlueprint
 
 from ..schemas import MessageEdit, MessageOut
 from ..services import messages
-from .guard import auth, current_user
+from .declare import declared
+from .guard import current_user
 
 bp = APIBlueprint("messages", __name__, url_prefix="/messages", tag="Messages")
 
 
 @bp.patch("/<int:message_id>")
-@bp.auth_required(auth)
-@bp.input(MessageEdit, arg_name="data")
-@bp.output(MessageOut)
+@declared(bp, body=MessageEdit, answer=MessageOut)
 @bp.doc(responses={403: "Not your message", 404: "No such message"})
 def edit_message(message_id: int, data: dict):
     """Change the text of your message (admins: any message)."""
@@ -22,8 +21,7 @@ def edit_message(message_id: int, data: dict):
 
 
 @bp.delete("/<int:message_id>")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 @bp.doc(responses={403: "Not your message", 404: "No such message"})
 def delete_message(message_id: int):
     """Delete your message (admins: any message)."""

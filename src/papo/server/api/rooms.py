@@ -19,7 +19,8 @@ from ..schemas import (
 )
 from ..services import messages, room_list, rooms, users
 from ..transaction import retry_on_conflict
-from .guard import auth, current_user
+from .declare import declared
+from .guard import current_user
 
 bp = APIBlueprint("rooms", __name__, url_prefix="/rooms", tag="Rooms")
 
@@ -59,8 +60,7 @@ def _view(
 
 
 @bp.get("")
-@bp.auth_required(auth)
-@bp.output(RoomOut(many=True))
+@declared(bp, answer=RoomOut(many=True))
 def list_rooms():
     """List the rooms you can see: public channels, and private rooms you belong to."""
     user = current_user()
@@ -68,9 +68,7 @@ def list_rooms():
 
 
 @bp.post("")
-@bp.auth_required(auth)
-@bp.input(RoomCreate, arg_name="data")
-@bp.output(RoomOut, status_code=201)
+@declared(bp, body=RoomCreate, answer=RoomOut, status=201)
 @bp.doc(responses={409: "Name taken"})
 def create_room(data: dict):
     """Create a channel; you become its first member."""
@@ -79,9 +77,7 @@ def create_room(data: dict):
 
 
 @bp.post("/direct")
-@bp.auth_required(auth)
-@bp.input(MemberIn, arg_name="data")
-@bp.output(RoomOut)
+@declared(bp, body=MemberIn, answer=RoomOut)
 @bp.doc(responses={404: "No such user"})
 def open_direct(data: dict):
     """Open (or find again) the direct conversation with another user."""
@@ -91,17 +87,14 @@ def open_direct(data: dict):
 
 
 @bp.get("/<int:room_id>")
-@bp.auth_required(auth)
-@bp.output(RoomOut)
+@declared(bp, answer=RoomOut)
 def get_room(room_id: int):
     """Return one room (private rooms only to their members)."""
     return room_view(rooms.get_visible(room_id, current_user()), current_user())
 
 
 @bp.patch("/<int:room_id>")
-@bp.auth_required(auth)
-@bp.input(RoomPatch, arg_name="data")
-@bp.output(RoomOut)
+@declared(bp, body=RoomPatch, answer=RoomOut)
 @bp.doc(
     responses={
         403: "Creator or admin only",
@@ -117,8 +110,7 @@ def update_room(room_id: int, data: dict):
 
 
 @bp.delete("/<int:room_id>")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 @bp.doc(responses={403: "Creator or admin only", 409: "'general' cannot be deleted"})
 def delete_room(room_id: int):
     """Delete a channel and its messages (its creator or an admin)."""
@@ -128,8 +120,7 @@ def delete_room(room_id: int):
 
 
 @bp.post("/<int:room_id>/join")
-@bp.auth_required(auth)
-@bp.output(RoomOut)
+@declared(bp, answer=RoomOut)
 @bp.doc(responses={403: "Private room"})
 def join_room(room_id: int):
     """Join a public channel."""
@@ -140,8 +131,7 @@ def join_room(room_id: int):
 
 
 @bp.post("/<int:room_id>/leave")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 @bp.doc(responses={409: "Everyone stays in 'general'"})
 def leave_room(room_id: int):
     """Leave a room."""
@@ -151,8 +141,7 @@ def leave_room(room_id: int):
 
 
 @bp.get("/<int:room_id>/members")
-@bp.auth_required(auth)
-@bp.output(MemberOut(many=True))
+@declared(bp, answer=MemberOut(many=True))
 def list_members(room_id: int):
     """List the room's members, each marked online or not."""
     room = rooms.get_visible(room_id, current_user())
@@ -170,9 +159,7 @@ def list_members(room_id: int):
 
 
 @bp.post("/<int:room_id>/members")
-@bp.auth_required(auth)
-@bp.input(MemberIn, arg_name="data")
-@bp.output({}, status_code=204)
+@declared(bp, body=MemberIn)
 @bp.doc(responses={403: "Creator or admin only", 409: "A direct conversation keeps its two people"})
 def add_member(room_id: int, data: dict):
     """Add someone to a room (its creator or an admin)."""
@@ -183,8 +170,7 @@ def add_member(room_id: int, data: dict):
 
 
 @bp.delete("/<int:room_id>/members/<int:user_id>")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 @bp.doc(responses={403: "Creator or admin only", 409: "Everyone stays in 'general'"})
 def remove_member(room_id: int, user_id: int):
     """Remove someone from a room (its creator or an admin; anyone may remove themself)."""
@@ -195,9 +181,7 @@ def remove_member(room_id: int, user_id: int):
 
 
 @bp.get("/<int:room_id>/messages")
-@bp.auth_required(auth)
-@bp.input(HistoryQuery, location="query", arg_name="query")
-@bp.output(MessageOut(many=True))
+@declared(bp, query=HistoryQuery, answer=MessageOut(many=True))
 def history(room_id: int, query: dict):
     """Messages of the room: newest first (`before` to scroll back), or oldest first after
     `after` (to catch up)."""
@@ -206,9 +190,7 @@ def history(room_id: int, query: dict):
 
 
 @bp.post("/<int:room_id>/messages")
-@bp.auth_required(auth)
-@bp.input(MessageIn, arg_name="data")
-@bp.output(MessageOut, status_code=201)
+@declared(bp, body=MessageIn, answer=MessageOut, status=201)
 @bp.doc(responses={403: "Not a member", 429: "Posting too fast (see Retry-After)"})
 def post_message(room_id: int, data: dict):
     """Post a message (as `send_message` does); a repeated client_id returns the first."""

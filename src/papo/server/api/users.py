@@ -7,16 +7,15 @@ from apiflask import APIBlueprint
 from ..i18n import N_
 from ..schemas import UserCreate, UserOut, UserPage, UserPatch, UserQuery, UserReplace
 from ..services import users
-from .guard import auth, current_session, current_user
+from .declare import declared
+from .guard import current_session, current_user
 
 bp = APIBlueprint("users", __name__, url_prefix="/users", tag="Users")
 PROFILE_DEFAULTS = {"age": None}
 
 
 @bp.get("")
-@bp.auth_required(auth)
-@bp.input(UserQuery, location="query", arg_name="query")
-@bp.output(UserPage)
+@declared(bp, query=UserQuery, answer=UserPage)
 def list_users(query: dict):
     """List users by id, a page at a time, optionally filtered by `q`."""
     items, total = users.list_users(**query)
@@ -29,9 +28,7 @@ def list_users(query: dict):
 
 
 @bp.post("")
-@bp.auth_required(auth)
-@bp.input(UserCreate, arg_name="data")
-@bp.output(UserOut, status_code=201)
+@declared(bp, body=UserCreate, answer=UserOut, status=201)
 @bp.doc(responses={403: "Admins only", 409: "Username taken"})
 def create_user(data: dict):
     """Create an account with a password and a role (admins only)."""
@@ -41,17 +38,14 @@ def create_user(data: dict):
 
 
 @bp.get("/<int:user_id>")
-@bp.auth_required(auth)
-@bp.output(UserOut)
+@declared(bp, answer=UserOut)
 def get_user(user_id: int):
     """Return one user."""
     return users.get_user(user_id)
 
 
 @bp.put("/<int:user_id>")
-@bp.auth_required(auth)
-@bp.input(UserReplace, arg_name="data")
-@bp.output(UserOut)
+@declared(bp, body=UserReplace, answer=UserOut)
 @bp.doc(responses={403: "Not allowed", 409: "Last admin"})
 def replace_user(user_id: int, data: dict):
     """Replace a user's profile (name, age) and optionally role, state or password."""
@@ -59,9 +53,7 @@ def replace_user(user_id: int, data: dict):
 
 
 @bp.patch("/<int:user_id>")
-@bp.auth_required(auth)
-@bp.input(UserPatch, arg_name="data")
-@bp.output(UserOut)
+@declared(bp, body=UserPatch, answer=UserOut)
 @bp.doc(responses={403: "Not allowed", 409: "Last admin"})
 def patch_user(user_id: int, data: dict):
     """Change some of a user's fields."""
@@ -79,8 +71,7 @@ def _update(user_id: int, changes: dict):
 
 
 @bp.delete("/<int:user_id>")
-@bp.auth_required(auth)
-@bp.output({}, status_code=204)
+@declared(bp)
 @bp.doc(responses={403: "Admins only", 409: "Last admin"})
 def delete_user(user_id: int):
     """Delete a user (admins only). Other users keep their ids."""

@@ -3,6 +3,7 @@ booleans, and the names (usernames, display names, room names) with their rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,7 +60,7 @@ class StrictInteger(fields.Integer):
 
 
 class Documented(Text):
-    """Text whose rule lives in `_deserialize` (so that its error stays one sentence), and
+    """Text whose rule lives in `clean` (so that its error stays one sentence), and
     whose document carries `PATTERN` and `DESCRIPTION` as field metadata instead.
 
     PATTERN describes what the field accepts as sent, before trimming (and lower-casing): a
@@ -72,8 +73,35 @@ class Documented(Text):
         metadata = {"pattern": self.PATTERN, "description": self.DESCRIPTION}
         super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
 
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        return self.clean(super()._deserialize(value, attr, data, **kwargs).strip())
 
-class Username(Documented):
+    def clean(self, text: str) -> str:
+        """The stored form of the trimmed `text`; raise ValidationError if the rule refuses it."""
+        return text
+
+
+class Patterned(Documented):
+    """Text that, trimmed and lower-cased, must match `RULE`; refused with `REFUSAL`."""
+
+    RULE: re.Pattern[str]
+    REFUSAL = ""
+
+    def clean(self, text: str) -> str:
+        """Lower-cased and matching the rule."""
+        text = self.fold(text)
+        if not self.RULE.match(text):
+            raise ValidationError(self.REFUSAL)
+        return text
+
+    def fold(self, text: str) -> str:
+        """The lower-cased form that is stored."""
+        return text.lower()
+
+
+class Username(Patterned):
     """A username: trimmed, lower-cased, 3–32 of a-z 0-9 _ . - (rules.USERNAME_RE)."""
 
     PATTERN = rf"^\s*[A-Za-z0-9_.-]{{{USERNAME_MIN},{USERNAME_MAX}}}\s*$"
@@ -81,17 +109,12 @@ class Username(Documented):
         f"{USERNAME_MIN} to {USERNAME_MAX} of a-z, 0-9, '_', '.' and '-'; surrounding spaces "
         "are trimmed and letters lower-cased"
     )
+    RULE = USERNAME_RE
+    REFUSAL = N_("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        text = text.lower() if text.isascii() else text
-        if not USERNAME_RE.match(text):
-            raise ValidationError(
-                N_("Use 3 to 32 characters: letters a-z, digits, '_', '.' or '-'.")
-            )
-        return text
+    def fold(self, text: str) -> str:
+        """ASCII only, as the client does."""
+        return text.lower() if text.isascii() else text
 
 
 class Name(Documented):
@@ -100,16 +123,14 @@ class Name(Documented):
     PATTERN = rf"^\s*\S([\s\S]{{0,{NAME_MAX - 2}}}\S)?\s*$"
     DESCRIPTION = f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed"
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+    def clean(self, text: str) -> str:
+        """1 to 100 characters."""
         if not NAME_MIN <= len(text) <= NAME_MAX:
             raise ValidationError(N_("Use 1 to 100 characters."))
         return text
 
 
-class RoomName(Documented):
+class RoomName(Patterned):
     """A channel name: trimmed, lower-cased, 1–64 of a-z 0-9 _ - (first: a letter or digit)."""
 
     # Exact but for U+212A KELVIN SIGN, which str.lower() turns into "k".
@@ -118,14 +139,8 @@ class RoomName(Documented):
         f"1 to {ROOM_NAME_MAX} of a-z, 0-9, '_' and '-', starting with a letter or digit; "
         "surrounding spaces are trimmed and letters lower-cased"
     )
-
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
-        if not ROOM_NAME_RE.match(text):
-            raise ValidationError(N_("Use 1 to 64 characters: a-z, digits, '_' or '-'."))
-        return text
+    RULE = ROOM_NAME_RE
+    REFUSAL = N_("Use 1 to 64 characters: a-z, digits, '_' or '-'.")
 
 
 def new_password(**kwargs: Any) -> fields.String:

@@ -53,17 +53,6 @@ class UserCreate(RegisterIn):
     active = StrictBoolean(load_default=True)
 
 
-class UserReplace(StrictSchema):
-    """PUT: the editable profile as a whole (name required; a missing age clears it)."""
-
-    name = Name(required=True)
-    age = optional_age()
-    role = _role()
-    active = StrictBoolean()
-    password = new_password()
-    current_password = too_long(PASSWORD_MAX)
-
-
 class UserPatch(StrictSchema):
     """PATCH: any subset of the editable fields."""
 
@@ -73,6 +62,12 @@ class UserPatch(StrictSchema):
     active = StrictBoolean()
     password = new_password()
     current_password = too_long(PASSWORD_MAX)
+
+
+class UserReplace(UserPatch):
+    """PUT: the editable profile as a whole (name required; a missing age clears it)."""
+
+    name = Name(required=True)
 
 
 class UserOut(Schema):

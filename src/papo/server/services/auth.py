@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from flask import current_app
 
@@ -27,18 +27,12 @@ def _papo() -> Papo:
 
 
 def register(
-    *,
-    username: str,
-    password: str,
-    name: str,
-    age: int | None = None,
-    user_agent: str = "",
-    ip_address: str = "",
+    *, user_agent: str = "", ip_address: str = "", **account: Unpack[users.NewAccount]
 ) -> tuple[User, str, AuthSession]:
     """Create a member account when sign-up is open and sign it in."""
     if not _papo().config.open_signup:
         raise ApiError(403, "signup_closed", "Sign-up is closed on this server; ask an admin.")
-    user = users.create_user(username=username, password=password, name=name, age=age)
+    user = users.create_user(**account)
     token, session = sessions.start(user, user_agent=user_agent, ip_address=ip_address)
     return user, token, session
 

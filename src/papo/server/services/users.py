@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,23 +18,26 @@ from . import after_commit, rooms, sessions
 MEMBER_EDITABLE = {"name", "age", "password", "current_password"}
 
 
+class NewAccount(TypedDict):
+    """What a new account is made of, whoever makes it (sign-up, an admin, the CLI)."""
+
+    username: str
+    password: str
+    name: str
+    age: NotRequired[int | None]
+
+
 def create_user(
-    *,
-    username: str,
-    password: str,
-    name: str,
-    age: int | None = None,
-    role: str = "member",
-    active: bool = True,
+    *, role: str = "member", active: bool = True, **account: Unpack[NewAccount]
 ) -> User:
     """Store a new account; a taken username (any case) is a 409."""
     user = User(
-        username=username,
-        name=name,
-        age=age,
+        username=account["username"],
+        name=account["name"],
+        age=account.get("age"),
         role=role,
         active=active,
-        password_hash=hash_password(password),
+        password_hash=hash_password(account["password"]),
     )
     db.session.add(user)
     try:
