@@ -173,7 +173,7 @@ class ServeProcess:
             raise RuntimeError(f"{self.argv} exited:\n{self.log()}")
         try:
             return requests.get(f"{self.url}/health", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
             return False
 
     def worker_pids(self) -> list[int]:

@@ -13,7 +13,7 @@ import requests
 
 from support.waiting import wait_until
 
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0  # seconds to answer /health (imports are slow on a busy machine)
 STOP_TIMEOUT = 10.0
 PAPO = [sys.executable, "-m", "papo.cli"]
 
@@ -75,7 +75,7 @@ class LiveServer:
             raise RuntimeError(f"server exited early:\n{self.log()}")
         try:
             return requests.get(f"{self.url}/health", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
             return False
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
