@@ -478,8 +478,11 @@ for the measurements ({phases}).
   (`bench/servers/sio_server.js`: `send_message` → `receive_message` to the room with Papo's
   message shape, then the ack; no database); **raw Node ws** (`bench/servers/ws_server.js`:
   every frame re-sent to every client), the near-limit of one core.
-- **Data:** 10,000 users seeded straight into each database with one precomputed argon2id
-  hash, a bearer session each, all members of `general`; 1,000 messages of history.
+- **Data:** 10,000 users seeded into each database through Papo's services
+  (`bench/seed.py`), a bearer session each, all members of `general`; 1,000 messages of
+  history. The 200 accounts the login benchmark signs in with have argon2id hashes at the
+  shipped cost, the others the cheapest argon2id (`PAPO_PASSWORD_HASH=fast`, tests and
+  bench only).
   Papo runs with `PAPO_MESSAGE_RATE`/`PAPO_MESSAGE_BURST`/`PAPO_LOGIN_FREE_ATTEMPTS` at
   1,000,000 so that limits do not bind.
 - **Fan-out:** C receivers plus 10 senders in one room (the server writes to C+10 sockets;

@@ -433,7 +433,8 @@ class Run:
                         }
                     )
                     bodies = [
-                        {"username": name, "password": PASSWORD} for name in self.usernames[:200]
+                        {"username": name, "password": PASSWORD}
+                        for name in self.usernames[: seed.LOGIN_USERS]
                     ]
                     cases.append(
                         {

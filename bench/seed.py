@@ -2,18 +2,19 @@
 
 Users (members of `general`, as every new account is), one session (bearer token) each and
 a history of messages, each made by the service the API calls: users.create_user,
-sessions.start and messages.send. The seeding app hashes passwords with
+sessions.start and messages.send. The first LOGIN_USERS accounts, which the login benchmark
+signs in with, get argon2id hashes at the shipped cost; the others are hashed with
 PAPO_PASSWORD_HASH=fast (argon2id at its lowest cost, allowed only in a testing Config):
-10,000 real-cost hashes would take minutes and measure nothing the benchmarks are about. The
-server the bench then starts hashes as shipped; nobody signs in with a password anyway.
+10,000 real-cost hashes would take minutes and measure nothing the benchmarks are about.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PASSWORD = "bench password, not secret"
+LOGIN_USERS = 200  # bench/run.py's POST /auth/login signs in as these
 AUTHORS = 100  # messages are spread over the first 100 users
 BATCH = 500  # rows per commit: services leave the commit to their caller
 
@@ -29,9 +30,16 @@ class Seeded:
 
 
 def seed(
-    *, database_url: str, instance_dir: Path, users: int, messages: int, secret_key: str
+    *,
+    database_url: str,
+    instance_dir: Path,
+    users: int,
+    messages: int,
+    secret_key: str,
+    login_users: int = LOGIN_USERS,
 ) -> Seeded:
-    """Migrate the database, then add `users` users with tokens and `messages` messages."""
+    """Migrate the database, then add `users` users with tokens and `messages` messages; the
+    first `login_users` have password hashes at the shipped cost."""
     from papo.server import create_app
     from papo.server.config import Config
     from papo.server.extensions import db
@@ -43,25 +51,28 @@ def seed(
         secret_key=secret_key,
         auto_migrate=True,
         log_level="WARNING",
-        testing=True,  # allows the fast hash; this app never serves
-        password_hash="fast",
+        testing=True,  # allows the fast hash; these apps never serve
         message_rate=1e6,  # one process writes the whole history at once
         message_burst=10**6,
     )
-    app = create_app(config)
-    with app.app_context():
-        usernames, tokens, authors = _users(db, users)
-        room_id = _messages(db, authors, messages)
+    shipped = create_app(config)
+    fast = create_app(replace(config, auto_migrate=False, password_hash="fast"))
+    with shipped.app_context():
+        usernames, tokens, authors = _users(db, range(min(users, login_users)))
         db.engine.dispose()
-    return Seeded(room_id=room_id, tokens=tokens, usernames=usernames, messages=messages)
+    with fast.app_context():
+        names, more_tokens, more_authors = _users(db, range(login_users, users))
+        room_id = _messages(db, authors + more_authors, messages)
+        db.engine.dispose()
+    return Seeded(room_id, tokens + more_tokens, usernames + names, messages)
 
 
-def _users(db, count: int) -> tuple[list[str], list[str], list[dict]]:
+def _users(db, numbers: range) -> tuple[list[str], list[str], list[dict]]:
     """Create the accounts and their sessions; return usernames, tokens and the authors."""
     from papo.server.services import messages, sessions, users
 
     usernames, tokens, authors = [], [], []
-    for i in range(count):
+    for i in numbers:
         user = users.create_user(
             username=f"bench{i:05d}", password=PASSWORD, name=f"Bench User {i}", age=20 + i % 50
         )

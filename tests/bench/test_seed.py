@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from argon2 import extract_parameters
 from sqlalchemy import func, select
 
 from papo.server.extensions import db
 from papo.server.models import AuthSession, Membership, Message, Room, User
+from papo.server.security import ARGON2_MEMORY_KIB, ARGON2_TIME_COST
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-USERS, MESSAGES = 12, 130
+USERS, MESSAGES, LOGIN_USERS = 12, 130, 3
 
 
 def _load_seed():
@@ -37,6 +39,7 @@ def seeded(db_url, tmp_path):
         users=USERS,
         messages=MESSAGES,
         secret_key="s" * 48,
+        login_users=LOGIN_USERS,
     )
 
 
@@ -71,12 +74,23 @@ def test_the_history_is_numbered_without_gaps_and_the_room_counters_agree(seeded
 def test_the_tokens_and_the_password_sign_in_to_a_server(seeded, client):
     token = seeded.tokens[-1]
     me = client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
-    body = {"username": seeded.usernames[0], "password": seed.PASSWORD}
+    # The last account with a shipped-cost hash, and the first with a cheap one.
+    logins = [{"username": name, "password": seed.PASSWORD} for name in seeded.usernames[2:4]]
     history = client.get(
         f"/rooms/{seeded.room_id}/messages?limit=5", headers={"Authorization": f"Bearer {token}"}
     )
 
     assert me.status_code == 200
     assert me.get_json()["username"] == seeded.usernames[-1]
-    assert client.post("/auth/login", json=body).status_code == 200
+    assert [client.post("/auth/login", json=b).status_code for b in logins] == [200, 200]
     assert sorted(m["seq"] for m in history.get_json()) == list(range(MESSAGES - 4, MESSAGES + 1))
+
+
+def test_the_login_accounts_have_shipped_cost_hashes_and_the_others_the_cheapest(seeded, app):
+    with app.app_context():
+        hashes = db.session.scalars(select(User.password_hash).order_by(User.id)).all()
+    costs = [(p.time_cost, p.memory_cost) for p in map(extract_parameters, hashes)]
+
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert costs[:LOGIN_USERS] == [(ARGON2_TIME_COST, ARGON2_MEMORY_KIB)] * LOGIN_USERS
+    assert costs[LOGIN_USERS:] == [(1, 8)] * (USERS - LOGIN_USERS)
