@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from procs import pinned
+from procs import free_port, pinned
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SUPERUSER = "postgres"
@@ -64,12 +63,6 @@ def _as_postgres(argv: list[str], *, cpu: str | None = None) -> subprocess.Compl
     return result
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def cluster(*, cpu: str = "0") -> Iterator[Cluster]:
     """Start a private cluster on a free loopback port, pinned to `cpu`; remove it afterwards."""
@@ -93,7 +86,7 @@ def cluster(*, cpu: str = "0") -> Iterator[Cluster]:
                 "--locale=C",
             ]
         )
-        port = _free_port()
+        port = free_port()
         options = f"-h 127.0.0.1 -p {port} -k {root} -c max_connections=200"
         _as_postgres(
             [str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"],

@@ -333,19 +333,17 @@ def profile_tables(results: dict) -> str:
 def diagnostics_table(results: dict) -> str:
     diag = results.get("diagnostics", {})
     rows = []
-    for label in ("as shipped", "TCP_NODELAY set by a wrapper"):  # one step each
-        s = diag.get(label)
-        if s:
-            rows.append(
-                [
-                    label,
-                    _ms(s.get("ack_p50")),
-                    _ms(s.get("ack_p99")),
-                    _ms(s.get("p50")),
-                    _ms(s.get("p99")),
-                    _num(s.get("server_cpu")),
-                ]
-            )
+    if s := diag.get("as shipped"):  # one step
+        rows.append(
+            [
+                "as shipped",
+                _ms(s.get("ack_p50")),
+                _ms(s.get("ack_p99")),
+                _ms(s.get("p50")),
+                _ms(s.get("p99")),
+                _num(s.get("server_cpu")),
+            ]
+        )
     text = (
         _table(
             [

@@ -1,21 +1,22 @@
-"""Seed a Papo database for the benchmarks straight through SQL, in seconds.
+"""Seed a Papo database for the benchmarks through Papo's own services, in seconds.
 
-Users, their memberships of `general`, one session (bearer token) each and a history of
-messages, written with bulk INSERTs on Papo's own tables. Every user shares one argon2 hash,
-computed once: hashing 10,000 passwords (or registering 10,000 users over HTTP) would take
-minutes and measure nothing the benchmarks are about.
+Users (members of `general`, as every new account is), one session (bearer token) each and
+a history of messages, each made by the service the API calls: users.create_user,
+sessions.start and messages.send. The first LOGIN_USERS accounts, which the login benchmark
+signs in with, get argon2id hashes at the shipped cost; the others are hashed with
+PAPO_PASSWORD_HASH=fast (argon2id at its lowest cost, allowed only in a testing Config):
+10,000 real-cost hashes would take minutes and measure nothing the benchmarks are about.
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
-
 PASSWORD = "bench password, not secret"
+LOGIN_USERS = 200  # bench/run.py's POST /auth/login signs in as these
+AUTHORS = 100  # messages are spread over the first 100 users
+BATCH = 500  # rows per commit: services leave the commit to their caller
 
 
 @dataclass
@@ -29,13 +30,19 @@ class Seeded:
 
 
 def seed(
-    *, database_url: str, instance_dir: Path, users: int, messages: int, secret_key: str
+    *,
+    database_url: str,
+    instance_dir: Path,
+    users: int,
+    messages: int,
+    secret_key: str,
+    login_users: int = LOGIN_USERS,
 ) -> Seeded:
-    """Migrate the database, then add `users` users with tokens and `messages` messages."""
+    """Migrate the database, then add `users` users with tokens and `messages` messages; the
+    first `login_users` have password hashes at the shipped cost."""
     from papo.server import create_app
     from papo.server.config import Config
     from papo.server.extensions import db
-    from papo.server.models import Room
 
     config = Config.from_env(
         {},
@@ -44,90 +51,55 @@ def seed(
         secret_key=secret_key,
         auto_migrate=True,
         log_level="WARNING",
+        testing=True,  # allows the fast hash; these apps never serve
+        message_rate=1e6,  # one process writes the whole history at once
+        message_burst=10**6,
     )
-    app = create_app(config)
-    with app.app_context():
-        room_id = db.session.scalar(select(Room.id).where(Room.name == "general"))
-        usernames, tokens = _users(db, room_id, users)
-        _messages(db, room_id, messages)
-        db.session.commit()
+    shipped = create_app(config)
+    fast = create_app(replace(config, auto_migrate=False, password_hash="fast"))
+    with shipped.app_context():
+        usernames, tokens, authors = _users(db, range(min(users, login_users)))
         db.engine.dispose()
-    return Seeded(room_id=room_id, tokens=tokens, usernames=usernames, messages=messages)
+    with fast.app_context():
+        names, more_tokens, more_authors = _users(db, range(login_users, users))
+        room_id = _messages(db, authors + more_authors, messages)
+        db.engine.dispose()
+    return Seeded(room_id, tokens + more_tokens, usernames + names, messages)
 
 
-def _users(db, room_id: int, count: int) -> tuple[list[str], list[str]]:
-    from papo.server.models import AuthSession, Membership, User
-    from papo.server.security import hash_password, token_digest
+def _users(db, numbers: range) -> tuple[list[str], list[str], list[dict]]:
+    """Create the accounts and their sessions; return usernames, tokens and the authors."""
+    from papo.server.services import messages, sessions, users
 
-    now = datetime.now(UTC)
-    password_hash = hash_password(PASSWORD)
-    usernames = [f"bench{i:05d}" for i in range(count)]
-    db.session.execute(
-        insert(User),
-        [
-            {
-                "username": name,
-                "name": f"Bench User {i}",
-                "age": 20 + i % 50,
-                "role": "member",
-                "password_hash": password_hash,
-                "active": True,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i, name in enumerate(usernames)
-        ],
-    )
-    ids = dict(db.session.execute(select(User.username, User.id)).all())
-    tokens = [secrets.token_urlsafe(32) for _ in usernames]
-    db.session.execute(
-        insert(Membership),
-        [
-            {"room_id": room_id, "user_id": ids[n], "joined_at": now, "last_read_id": 0}
-            for n in usernames
-        ],
-    )
-    db.session.execute(
-        insert(AuthSession),
-        [
-            {
-                "user_id": ids[name],
-                "token_hash": token_digest(token),
-                "created_at": now,
-                "last_used_at": now,
-                "expires_at": now + timedelta(days=7),
-                "user_agent": "papo-bench",
-                "ip_address": "127.0.0.1",
-            }
-            for name, token in zip(usernames, tokens, strict=True)
-        ],
-    )
-    return usernames, tokens
+    usernames, tokens, authors = [], [], []
+    for i in numbers:
+        user = users.create_user(
+            username=f"bench{i:05d}", password=PASSWORD, name=f"Bench User {i}", age=20 + i % 50
+        )
+        token, _session = sessions.start(user, user_agent="papo-bench", ip_address="127.0.0.1")
+        usernames.append(user.username)
+        tokens.append(token)
+        if i < AUTHORS:
+            authors.append(messages.person(user))
+        if (i + 1) % BATCH == 0:
+            db.session.commit()
+    db.session.commit()
+    return usernames, tokens, authors
 
 
-def _messages(db, room_id: int, count: int) -> None:
-    from papo.server.models import Message, Room, User
+def _messages(db, authors: list[dict], count: int) -> int:
+    """Post `count` messages in `general`, the authors taking turns; return the room's id."""
+    from papo.server.services import messages, rooms
 
-    if count <= 0:
-        return
-    first_user = db.session.scalar(select(func.min(User.id)))
-    start = datetime.now(UTC) - timedelta(hours=1)
-    db.session.execute(
-        insert(Message),
-        [
-            {
-                "room_id": room_id,
-                "seq": n + 1,
-                "author_id": first_user + n % 100,
-                "body": f"seeded message {n + 1}: " + "lorem ipsum " * 4,
-                "client_id": None,
-                "created_at": start + timedelta(milliseconds=n),
-                "deleted": False,
-            }
-            for n in range(count)
-        ],
-    )
-    last_id = db.session.scalar(select(func.max(Message.id)).where(Message.room_id == room_id))
-    db.session.execute(
-        update(Room).where(Room.id == room_id).values(last_seq=count, last_message_id=last_id)
-    )
+    room = rooms.ensure_general()
+    room_id = room.id
+    if count and not authors:
+        raise ValueError("seeding messages needs at least one user")
+    for n in range(count):
+        author = authors[n % len(authors)]
+        text = f"seeded message {n + 1}: " + "lorem ipsum " * 4
+        messages.send(author=author, room=room, text=text)
+        if (n + 1) % BATCH == 0:
+            db.session.commit()
+    db.session.commit()
+    return room_id

@@ -272,7 +272,14 @@ def backend(db_url: str) -> str:
 
 
 def _config(database_url: str, instance_dir: Path, **overrides: Any) -> Config:
-    settings: dict[str, Any] = {"testing": True, "auto_migrate": False, **overrides}
+    # Cheap argon2id: accounts cost no real hashing; tests of the real parameters ask for
+    # `@pytest.mark.app_config(password_hash="standard")`.
+    settings: dict[str, Any] = {
+        "testing": True,
+        "auto_migrate": False,
+        "password_hash": "fast",
+        **overrides,
+    }
     return Config.from_env(
         environ={}, instance_dir=instance_dir, database_url=database_url, **settings
     )

@@ -2,8 +2,6 @@
 
 Papo's code is untouched: this wrapper patches libraries before starting the server (and
 serves with create_app's own switch for the library's WebSocket writer).
-- PAPO_BENCH_NODELAY=1   set TCP_NODELAY on every accepted socket, to show how much of the
-                         acknowledgement latency is Nagle's algorithm meeting delayed ACKs.
 - PAPO_BENCH_GC_LOG=path append one line per garbage collection that took 1 ms or more:
                          "<unix time> <generation> <milliseconds>".
 - PAPO_BENCH_LIBRARY_WEBSOCKET=1  serve WebSockets python-engineio's own way (a writer
@@ -23,19 +21,6 @@ from gevent import monkey
 monkey.patch_all()
 
 import gc  # noqa: E402
-import socket  # noqa: E402
-
-from gevent import pywsgi  # noqa: E402
-
-
-def _nodelay() -> None:
-    handle = pywsgi.WSGIServer.handle
-
-    def handle_nodelay(self, sock, address):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return handle(self, sock, address)
-
-    pywsgi.WSGIServer.handle = handle_nodelay
 
 
 def _gc_log(path: str) -> None:
@@ -97,8 +82,6 @@ if __name__ == "__main__":
         _trim_on_hup()
     if os.environ.get("PAPO_BENCH_TRACEMALLOC"):
         _tracemalloc(os.environ["PAPO_BENCH_TRACEMALLOC"])
-    if os.environ.get("PAPO_BENCH_NODELAY") == "1":
-        _nodelay()
     if os.environ.get("PAPO_BENCH_GC_LOG"):
         _gc_log(os.environ["PAPO_BENCH_GC_LOG"])
     if os.environ.get("PAPO_BENCH_LIBRARY_WEBSOCKET") == "1":

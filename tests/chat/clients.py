@@ -17,6 +17,7 @@ import websocket
 from flask_socketio.test_client import SocketIOTestClient
 
 from support.accounts import PASSWORD, Account
+from support.waiting import wait_until
 
 ENGINE_IO = "/socket.io/?EIO=4&transport=websocket"
 NOTHING = object()  # "emit the event with no payload at all"
@@ -169,15 +170,11 @@ class LiveClient:
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = WAIT) -> Any:
         """Wait until `predicate()` is truthy (re-checked on every event); fail after `timeout`."""
-        deadline = time.monotonic() + timeout
         with self._changed:
-            while not (result := predicate()):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"still waiting after {timeout}s: {predicate}")
-                # Re-check at least every 0.1 s: some conditions change without an event.
-                self._changed.wait(min(left, 0.1))
-            return result
+            # Woken by every event; re-checked at least every 0.1 s, as some conditions
+            # change without one.
+            wake = self._changed.wait
+            return wait_until(predicate, timeout, str(predicate), step=0.1, sleep=wake)
 
     def wait_for_event(self, name: str, count: int = 1, timeout: float = WAIT) -> list[Any]:
         """Wait until `count` events called `name` arrived; return their payloads."""

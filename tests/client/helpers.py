@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import time
 from collections.abc import Callable
 
 from papo.client.api import Api
 from papo.client.core import Core
+from support.waiting import wait_until
 
 ADMIN, ADMIN_PASSWORD = "admin", "admin password 1"
 PASSWORD = "correct horse battery"
@@ -40,12 +40,14 @@ def admin_api(url: str) -> Api:
 def wait_for(core: Core | list[Core], condition: Callable[[], object], what: str = "") -> None:
     """Pump the core(s) until `condition()` holds; fail after a bounded wait."""
     cores = core if isinstance(core, list) else [core]
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
+
+    def pumped() -> object:
         for each in cores:
             each.pump()
-        if condition():
-            return
-        time.sleep(0.01)
-    links = ", ".join(f"{c.state.me and c.state.me['username']}: {c.state.link}" for c in cores)
-    raise AssertionError(f"timed out waiting for {what or condition} ({links})")
+        return condition()
+
+    try:
+        wait_until(pumped, WAIT, what or str(condition), step=0.01)
+    except AssertionError as timed_out:
+        links = ", ".join(f"{c.state.me and c.state.me['username']}: {c.state.link}" for c in cores)
+        raise AssertionError(f"{timed_out} ({links})") from None

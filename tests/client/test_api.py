@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from client.conftest import free_port
 from client.helpers import PASSWORD, admin_api, register, unique_name
 from papo.client.api import Api, ApiError, normalise_url
+from support.live_server import free_port
 
 
 def test_signing_in_keeps_the_token_and_returns_the_user(server):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from client.conftest import free_port
 from client.helpers import register, unique_name, wait_for
 from papo.client import i18n
 from papo.client.api import Api, ApiError
 from papo.client.errors import ERROR_TEXTS, unreachable
 from papo.client.state import CONNECTED
 from papo.error_codes import ERRORS
+from support.live_server import free_port
 
 SERVER = "http://127.0.0.1:9"
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from client.conftest import RunningServer, start_server
+from client.conftest import start_server
 from gui.helpers import pump_until
 from papo.client import i18n
 from papo.client.app import App
+from support.live_server import LiveServer
 
 SCREEN = "1280x800x24"
 START_TIMEOUT = 10.0
@@ -69,7 +70,7 @@ def display() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def gui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def gui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real server for the GUI tests."""
     running = start_server(tmp_path_factory.mktemp("papo-gui"))
     yield running

@@ -10,21 +10,21 @@ from pathlib import Path
 
 from PIL import ImageGrab
 
+from support.waiting import wait_until
+
 WAIT = 20.0
 
 
 def pump_until(app: tk.Misc | list[tk.Misc], condition: Callable[[], object], what: str = ""):
     """Run the Tk loop(s) with update() until `condition()` holds; fail after a bounded wait."""
     apps = app if isinstance(app, list) else [app]
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
+
+    def pumped() -> object:
         for each in apps:
             each.update()
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what or condition}")
+        return condition()
+
+    return wait_until(pumped, WAIT, what or str(condition), step=0.01)
 
 
 def settle(app: tk.Misc, seconds: float = 0.3) -> None:

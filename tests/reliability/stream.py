@@ -12,6 +12,7 @@ from typing import Any
 
 from chat.clients import LiveApi, LiveClient
 from support.accounts import Account
+from support.waiting import wait_until
 
 GENERAL = 1
 RETRY_PAUSE = 0.1
@@ -142,11 +143,19 @@ def run_stream(
         total = writers * per_writer
         for step, fault in enumerate(faults, start=1):
             due = total * step // (len(faults) + 1)
-            _wait(lambda due=due: sum(len(w.acked) for w in team) >= due, deadline)
+            wait_until(
+                lambda due=due: sum(len(w.acked) for w in team) >= due,
+                deadline - time.monotonic(),
+                f"{due} acknowledged messages",
+            )
             connects = reader.client.connects
             fault.inject()
             if fault.drops_connections:
-                _wait(lambda c=connects: reader.client.connects > c, deadline)
+                wait_until(
+                    lambda c=connects: reader.client.connects > c,
+                    deadline - time.monotonic(),
+                    "the reader reconnected",
+                )
             reader.resume()
         for thread in threads:
             thread.join(max(0.1, deadline - time.monotonic()))
@@ -174,13 +183,6 @@ def _writer(api: LiveApi, url: str, number: int, count: int, deadline: float) ->
     account: Account = api.member()
     client = LiveClient(url, {"token": account.token}, reconnection=True).connect()
     return Writer(number=number, client=client, count=count, deadline=deadline)
-
-
-def _wait(predicate: Callable[[], bool], deadline: float) -> None:
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting at the deadline: {predicate}")
-        time.sleep(0.05)
 
 
 def check_nothing_lost(outcome: Outcome) -> None:

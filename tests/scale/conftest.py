@@ -98,10 +98,11 @@ class Cluster:
 
 
 def _accounts_app(database_url: str, instance: Path) -> APIFlask:
-    """An in-process app on the deployment's database, to make accounts quickly."""
+    """An in-process app on the deployment's database, to make accounts quickly (with cheap
+    password hashes)."""
     config = Config.from_env(
         environ={}, database_url=database_url, instance_dir=instance, auto_migrate=False,
-        testing=True,
+        testing=True, password_hash="fast",
     )  # fmt: skip
     return create_app(config)
 

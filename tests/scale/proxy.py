@@ -15,8 +15,9 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from scale.servers import START_TIMEOUT, stop_process, wait_until
+from scale.servers import START_TIMEOUT, stop_process
 from support.live_server import free_port
+from support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "papo.conf"

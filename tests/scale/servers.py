@@ -11,29 +11,17 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import redis
 import requests
 
 from support.live_server import LiveServer, free_port
+from support.waiting import wait_until
 
 START_TIMEOUT = 60.0  # seconds a program may take to answer (imports are slow on a busy CI box)
 STOP_TIMEOUT = 10.0
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str, step: float = 0.05) -> Any:
-    """Return `predicate()` once truthy; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(step)
-    raise AssertionError(f"after {timeout:.0f} s still waiting for {what}")
 
 
 def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int | None:
@@ -185,7 +173,7 @@ class ServeProcess:
             raise RuntimeError(f"{self.argv} exited:\n{self.log()}")
         try:
             return requests.get(f"{self.url}/health", timeout=1).ok
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
             return False
 
     def worker_pids(self) -> list[int]:

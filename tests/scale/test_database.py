@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from chat.clients import WAIT
 from scale.backends import SHARED_POSTGRESQL
-from scale.servers import wait_until
+from support.waiting import wait_until
 
 STALL = 2.0  # seconds a request may take while another waits on a lock
 POOL_LIMIT = 10 + 20  # pool_size + max_overflow of each process (app._engine_options)

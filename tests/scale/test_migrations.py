@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from papo.server.migrations import ADVISORY_LOCK_KEY
-from scale.servers import START_TIMEOUT, cluster_env, processes, start_all, wait_until
+from scale.servers import START_TIMEOUT, cluster_env, processes, start_all
+from support.waiting import wait_until
 
 ON_EMPTY_POSTGRES = pytest.mark.parametrize("empty_db_url", ["postgresql"], indirect=True)
 ON_EMPTY_SQLITE = pytest.mark.parametrize("empty_db_url", ["sqlite"], indirect=True)

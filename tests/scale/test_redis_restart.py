@@ -6,7 +6,7 @@ import pytest
 
 from papo.server.realtime import directory
 from scale.backends import OWN_SQLITE
-from scale.servers import wait_until
+from support.waiting import wait_until
 
 REBUILT_WITHIN = 2 * directory.HEARTBEAT_SECONDS + 5  # seconds, after Redis is back
 

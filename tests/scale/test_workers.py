@@ -13,9 +13,9 @@ from scale.servers import (
     is_running,
     run_to_exit,
     tcp_sockets,
-    wait_until,
 )
 from support.live_server import free_port
+from support.waiting import wait_until
 
 CLIENTS = 20
 

@@ -1,6 +1,7 @@
 """Passwords are stored as argon2id hashes at or above OWASP's minimum cost, whichever way
 they arrive: sign-up, an admin creating an account, or a password change."""
 
+import pytest
 from argon2 import extract_parameters
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from support.accounts import PASSWORD
 # parallelism 1. Any pair at least as costly in both is fine too.
 OWASP_ARGON2ID = [(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)]
 NEW_PASSWORD = "another long passphrase"
+pytestmark = pytest.mark.app_config(password_hash="standard")  # the real parameters
 
 
 def meets_owasp(hash_: str) -> bool:

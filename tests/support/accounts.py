@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
-from unittest import mock
 
 from apiflask import APIFlask
 from sqlalchemy import select
 
 from papo.server.extensions import db
 from papo.server.models import AuthSession
-from papo.server.security import hash_password, token_digest
+from papo.server.security import token_digest
 from papo.server.services import users
 
 PASSWORD = "correct horse battery"  # every account's password, unless told otherwise
-
-# Argon2 costs ~20 ms a hash by design. Test accounts with the same password share one real
-# argon2id hash (hence one salt), so making an account costs no hashing; signing in still
-# verifies for real, and the API's own hashing is tested through the API.
-_shared_hash = functools.cache(hash_password)
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,7 @@ class Api:
     ) -> Account:
         """Store an account, not signed in."""
         number = next(self._numbers)
-        with self.app.app_context(), mock.patch.object(users, "hash_password", _shared_hash):
+        with self.app.app_context():
             user = users.create_user(
                 username=username or f"user{number}",
                 password=password,

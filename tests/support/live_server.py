@@ -7,12 +7,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
-START_TIMEOUT = 30.0
+from support.waiting import wait_until
+
+START_TIMEOUT = 60.0  # seconds to answer /health (imports are slow on a busy machine)
+STOP_TIMEOUT = 10.0
+PAPO = [sys.executable, "-m", "papo.cli"]
 
 
 def free_port() -> int:
@@ -38,44 +41,53 @@ class LiveServer:
         """The server's base URL."""
         return f"http://127.0.0.1:{self.port}"
 
+    def create_admin(self, username: str, password: str) -> None:
+        """Create an administrator with `papo create-admin` (before or while serving)."""
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [*PAPO, "create-admin", "--username", username, "--password-stdin"],
+            input=password + "\n",
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     def start(self) -> LiveServer:
         """Start the process and wait until /health answers."""
         self.instance_dir.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "papo.cli", "serve"],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        self._wait_healthy()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*PAPO, "serve"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            wait_until(self._healthy, START_TIMEOUT, f"papo serve on port {self.port}")
+        except AssertionError:
+            self.stop()
+            raise RuntimeError(
+                f"server did not answer within {START_TIMEOUT}s:\n{self.log()}"
+            ) from None
         return self
 
-    def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
-            try:
-                if requests.get(f"{self.url}/health", timeout=1).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"server did not answer within {START_TIMEOUT}s:\n{self.log()}")
+    def _healthy(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{self.log()}")
+        try:
+            return requests.get(f"{self.url}/health", timeout=1).ok
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
+            return False
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        """Stop the process (SIGTERM by default, SIGKILL to simulate a crash)."""
+        """Stop the process by its PID (SIGTERM by default, SIGKILL if it lingers)."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(sig)
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=STOP_TIMEOUT)
 
     def kill(self) -> None:
         """Kill the process with SIGKILL, as a crash would."""

@@ -11,6 +11,8 @@ from typing import Any
 ENV_PREFIX = "PAPO_"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+FAST_HASH = "fast"  # PAPO_PASSWORD_HASH for tests and the bench: see security.fast_hasher
+PASSWORD_HASHES = ("standard", FAST_HASH)
 
 
 class ConfigError(ValueError):
@@ -78,6 +80,8 @@ class Config:
     log_level: str = field(default="INFO", metadata={"env": "PAPO_LOG_LEVEL"})
     trusted_proxies: int = field(default=0, metadata={"env": "PAPO_TRUSTED_PROXIES"})
     async_mode: str = field(default="threading", metadata={"env": "PAPO_ASYNC_MODE"})
+    # "fast" (cheap argon2id) only with testing=True, which no environment variable sets.
+    password_hash: str = field(default="standard", metadata={"env": "PAPO_PASSWORD_HASH"})
     testing: bool = field(default=False, metadata={"env": None})
 
     @classmethod
@@ -124,6 +128,13 @@ class Config:
             raise ConfigError(f"PAPO_MESSAGE_RATE must be above 0, not {self.message_rate}")
         if self.async_mode not in ("gevent", "threading"):
             raise ConfigError(f"PAPO_ASYNC_MODE must be gevent or threading, not {self.async_mode}")
+        if self.password_hash not in PASSWORD_HASHES:
+            raise ConfigError(f"PAPO_PASSWORD_HASH must be standard, not {self.password_hash!r}")
+        if self.password_hash == FAST_HASH and not self.testing:
+            raise ConfigError(
+                "PAPO_PASSWORD_HASH=fast makes passwords cheap to guess: it is for the test "
+                "suite and the bench only. Remove it."
+            )
 
     @property
     def is_sqlite(self) -> bool:
