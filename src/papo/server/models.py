@@ -14,7 +14,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
+    update,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,10 +92,25 @@ class AuthSession(Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-def count_active_admins() -> int:
-    """Return how many active administrators exist."""
-    query = db.select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
-    return db.session.scalar(query) or 0
+def count_active_admins(*, lock: bool = False) -> int:
+    """Return how many active administrators exist.
+
+    With `lock`, their rows stay locked until the transaction ends, so that changes to the
+    admin set (demoting, deactivating, deleting an admin) run one after the other, each
+    counting what the one before left."""
+    active = (User.role == "admin", User.active.is_(True))
+    if not lock:
+        return db.session.scalar(db.select(func.count(User.id)).where(*active)) or 0
+    if db.session.get_bind().dialect.name == "sqlite":
+        # No row locks in SQLite: writing (to no row) takes its one write lock instead, and
+        # the count below then reads what the writer before committed.
+        db.session.execute(
+            update(User).where(false()).values(role=User.role),
+            execution_options={"synchronize_session": False},
+        )
+    # In id order, so that two lockers never hold each other's rows (a deadlock).
+    query = db.select(User.id).where(*active).order_by(User.id).with_for_update()
+    return len(db.session.scalars(query).all())
 
 
 class Room(Model):

@@ -126,7 +126,9 @@ def _insert(author: dict[str, Any], room: Room, text: str, client_id: str | None
         .values(last_seq=Room.last_seq + 1)
         .returning(Room.last_seq),
         execution_options={"synchronize_session": False},
-    ).scalar_one()
+    ).scalar_one_or_none()
+    if seq is None:  # deleted since it was looked up: its messages went with it
+        raise ApiError(404, "room_not_found", "There is no room with id %(id)s.", id=room.id)
     created_at = utcnow()
     message_id = db.session.execute(
         insert(Message)
@@ -160,34 +162,48 @@ def get_for_change(*, actor: User, message_id: int) -> Message:
     """Return a message the actor may edit or delete (own, or any for admins)."""
     message = db.session.get(Message, message_id) if 0 < message_id <= MAX_ID else None
     if message is None or message.deleted or not rooms.can_see(message.room, actor):
-        raise ApiError(
-            404, "message_not_found", "There is no message with id %(id)s.", id=message_id
-        )
+        raise _message_not_found(message_id)
     if message.author_id != actor.id and not actor.is_admin:
         raise ApiError(403, "forbidden", "You may only change your own messages.")
     return message
 
 
+def _message_not_found(message_id: int) -> ApiError:
+    return ApiError(404, "message_not_found", "There is no message with id %(id)s.", id=message_id)
+
+
 def edit(*, actor: User, message_id: int, text: str) -> Message:
     """Replace a message's text and tell the room."""
     message = get_for_change(actor=actor, message_id=message_id)
-    message.body = text
-    message.edited_at = utcnow()
+    _change_live(message, body=text, edited_at=utcnow())
     after_commit.broadcast("message_updated", public(message, message.room), message.room_id)
-    db.session.flush()
     return message
 
 
 def remove(*, actor: User, message_id: int) -> Message:
     """Delete a message (its text is erased; a tombstone keeps ids and seqs whole)."""
     message = get_for_change(actor=actor, message_id=message_id)
-    message.deleted = True
-    message.body = ""
-    message.edited_at = utcnow()
+    _change_live(message, deleted=True, body="", edited_at=utcnow())
     payload = {"id": message.id, "room": message.room_id, "seq": message.seq}
     after_commit.broadcast("message_deleted", payload, message.room_id)
-    db.session.flush()
     return message
+
+
+def _change_live(message: Message, **values: Any) -> None:
+    """Write `values` to the message unless it is deleted by now (then it is a 404, as for
+    any deleted message); the loaded `message` gets them too."""
+    # Conditional, because a deletion may commit between reading the row and writing it:
+    # PostgreSQL's UPDATE waits for that deletion, then finds the row no longer matches;
+    # SQLite's waits for the write lock, then reads the row afresh.
+    changed = db.session.execute(
+        update(Message)
+        .where(Message.id == message.id, Message.deleted.is_(False))
+        .values(**values)
+        .returning(Message.id),
+        execution_options={"synchronize_session": "evaluate"},
+    ).scalar_one_or_none()
+    if changed is None:
+        raise _message_not_found(message.id)
 
 
 def history(

@@ -53,7 +53,8 @@ def resolve(token: str, *, now: datetime | None = None) -> AuthSession:
         select(AuthSession).where(AuthSession.token_hash == token_digest(token))
     )
     now = now or utcnow()
-    if session is None or not session.user.active:
+    # The user may be deleted between these two reads (then the session went with them).
+    if session is None or session.user is None or not session.user.active:
         raise ApiError(401, "token_invalid", "This token is not valid (signed out or revoked).")
     if _expired(session, now):
         db.session.delete(session)

@@ -132,7 +132,7 @@ def _change_password(
 
 def _keep_an_admin(user: User) -> None:
     """Refuse to demote or deactivate the last active admin."""
-    if user.is_admin and user.active and count_active_admins() <= 1:
+    if user.is_admin and user.active and count_active_admins(lock=True) <= 1:
         raise ApiError(409, "last_admin", "The last active admin cannot be demoted or deactivated.")
 
 
@@ -140,7 +140,7 @@ def delete_user(*, actor: User, user: User) -> None:
     """Delete an account (admins only); its sessions go with it."""
     if not actor.is_admin:
         raise ApiError(403, "forbidden", "Only an admin may delete users.")
-    if user.is_admin and user.active and count_active_admins() <= 1:
+    if user.is_admin and user.active and count_active_admins(lock=True) <= 1:
         raise ApiError(409, "last_admin", "The last active admin cannot be deleted.")
     sessions.end_all(user)
     db.session.delete(user)
