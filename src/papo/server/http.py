@@ -25,8 +25,16 @@ def require_json_body() -> None:
     body = request.get_data(cache=True)
     if request.content_length is None and _over_limit(body):
         raise ApiError(413, "payload_too_large", "The request body is too large.")
-    if request.get_json(silent=True) is None and body.strip() != b"null":
+    if not _parses(body):
         raise ApiError(400, "malformed_json", "The body is not valid JSON.")
+
+
+def _parses(body: bytes) -> bool:
+    """True when the body is JSON, including a bare `null`."""
+    try:
+        return request.get_json(silent=True) is not None or body.strip() == b"null"
+    except RecursionError:  # nesting too deep for the parser: `silent` covers ValueError only
+        return False
 
 
 def _over_limit(body: bytes) -> bool:
@@ -38,7 +46,13 @@ def _over_limit(body: bytes) -> bool:
 
 
 def _has_body() -> bool:
-    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+    return bool(request.content_length) or _chunked()
+
+
+def _chunked() -> bool:
+    """True when the body comes in chunks (header values are case-insensitive, RFC 9112)."""
+    codings = request.headers.get("Transfer-Encoding", "").lower().split(",")
+    return "chunked" in (coding.strip() for coding in codings)
 
 
 def init_app(app: APIFlask) -> None:
