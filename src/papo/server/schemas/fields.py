@@ -23,7 +23,9 @@ from ...rules import (
     USERNAME_MAX,
     USERNAME_MIN,
     USERNAME_RE,
+    has_bidi_control,
     storable,
+    visible,
 )
 from ..i18n import N_
 
@@ -118,16 +120,29 @@ class Username(Patterned):
 
 
 class Name(Documented):
-    """A display name: trimmed, 1–100 characters."""
+    """A display name: trimmed, 1–100 characters, something visible, no direction controls."""
 
     PATTERN = rf"^\s*\S([\s\S]{{0,{NAME_MAX - 2}}}\S)?\s*$"
-    DESCRIPTION = f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed"
+    DESCRIPTION = (
+        f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed, at least one "
+        "of them visible (not only zero-width or format characters), and no bidirectional "
+        "embedding, override or isolate (U+202A-U+202E, U+2066-U+2069)"
+    )
 
     def clean(self, text: str) -> str:
-        """1 to 100 characters."""
+        """1 to 100 characters, one visible, no direction control."""
         if not NAME_MIN <= len(text) <= NAME_MAX:
             raise ValidationError(N_("Use 1 to 100 characters."))
+        no_direction_controls(text)
+        if not visible(text):
+            raise ValidationError(N_("Use at least one visible character."))
         return text
+
+
+def no_direction_controls(text: str) -> None:
+    """Refuse a bidirectional embedding, override or isolate (they disguise the text)."""
+    if has_bidi_control(text):
+        raise ValidationError(N_("Remove the text-direction control characters."))
 
 
 class RoomName(Patterned):
