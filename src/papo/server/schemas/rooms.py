@@ -83,6 +83,15 @@ class MessageOut(Schema):
     client_id = fields.String(allow_none=True)
 
 
+class PostedMessageOut(MessageOut):
+    duplicate = fields.Boolean(
+        metadata={
+            "description": "true (and status 200, not 201) when this client_id was used before: "
+            "the message is the one first posted with it, and nothing new was stored"
+        }
+    )
+
+
 class MessageIn(StrictSchema):
     message = Text(required=True)
     client_id = Text(
