@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from papo.server.extensions import socketio
 from support.errors import error_of
 
 DEEP = [
@@ -56,3 +57,25 @@ def test_json_nested_within_the_parsers_reach_is_read_and_validated(client, memb
     error = error_of(post_raw(client, "POST", "/rooms", body, member.headers), 422)
 
     assert "name" in error["fields"]
+
+
+@pytest.mark.parametrize("event", ["send_message", "join_room", "typing"])
+def test_a_deeply_nested_socketio_payload_that_parses_is_refused_with_an_ack(
+    app, client, member, caplog, event
+):
+    # Deeper than the parser allows closes the connection (tests/reliability/test_raw_packets.py);
+    # within its reach (the test client's encoder reaches less far) the payload checks refuse
+    # it like any wrong type.
+    caplog.set_level(logging.INFO)
+    conn = socketio.test_client(app, auth={"token": member.token}, flask_test_client=client)
+    nested: list = []
+    for _ in range(200):
+        nested = [nested]
+
+    ack = conn.emit(event, {"message": nested, "room": nested, "client_id": nested}, callback=True)
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "validation_error"
+    assert conn.is_connected()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    conn.disconnect()
