@@ -3,8 +3,11 @@ must not either. Refused at every door: sign-up, an account's own change, an adm
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from papo.rules import BIDI_CONTROLS
 from support.accounts import PASSWORD
 from support.errors import error_of
 
@@ -57,3 +60,14 @@ def test_the_admin_command_refuses_an_invisible_name(run_cli):
 
     assert result.exit_code != 0
     assert "visible" in result.output
+
+
+def test_the_documented_name_pattern_refuses_exactly_the_direction_controls(client):
+    spec = client.get("/openapi.json").get_json()
+    name = spec["components"]["schemas"]["RegisterIn"]["properties"]["name"]
+    pattern = re.compile(name["pattern"])
+    neighbours = ["\u2029", "\u202f", "\u2065", "\u206a"]
+
+    assert [c for c in sorted(BIDI_CONTROLS) if pattern.search(f"ana{c}x")] == []
+    assert [c for c in neighbours if pattern.search(f"ana{c}x")] == neighbours
+    assert pattern.search(" \u05d3\u05e0\u05d4\u200f ")

@@ -119,10 +119,15 @@ class Username(Patterned):
         return text.lower() if text.isascii() else text
 
 
+_BIDI = r"\u202a-\u202e\u2066-\u2069"  # rules.BIDI_CONTROLS, as a regular expression's range
+
+
 class Name(Documented):
     """A display name: trimmed, 1–100 characters, something visible, no direction controls."""
 
-    PATTERN = rf"^\s*\S([\s\S]{{0,{NAME_MAX - 2}}}\S)?\s*$"
+    # Exact but for the "one visible character" rule, which no pattern without Unicode
+    # properties can say.
+    PATTERN = rf"^\s*[^\s{_BIDI}]([^{_BIDI}]{{0,{NAME_MAX - 2}}}[^\s{_BIDI}])?\s*$"
     DESCRIPTION = (
         f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed, at least one "
         "of them visible (not only zero-width or format characters), and no bidirectional "
