@@ -7,6 +7,7 @@ schemas, the Socket.IO payload checks and the services all read the same numbers
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Every id is a PostgreSQL INTEGER: a larger one cannot exist, so it is refused (or a 404)
 # before it reaches a query that the database would reject.
@@ -38,6 +39,22 @@ LAST_IDS_MAX = 1000  # rooms in one `resume` request
 PAGE_MAX = 1_000_000
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 50, 100
 SEARCH_MAX = 100  # characters of a user search
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder
+# the text that follows them, so a name or a topic could show one thing and hold another.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_bidi_control(text: str) -> bool:
+    """True when `text` holds a bidirectional embedding, override or isolate."""
+    return not BIDI_CONTROLS.isdisjoint(text)
+
+
+def visible(text: str) -> bool:
+    """True when `text` has a character that shows: not a format character (Cf: zero-width
+    spaces and joiners, direction marks, U+FEFF), control, separator or unassigned code point."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
 def storable(text: str) -> bool:

@@ -130,6 +130,7 @@ def test_a_message_posted_over_rest_is_broadcast_and_stored(connect, client, mem
 
     assert response.status_code == 201
     posted = response.get_json()
+    assert posted.pop("duplicate") is False  # the answer says so; the message is the same
     assert posted["message"] == "via rest"
     assert bobs.received("receive_message") == [posted]
     assert history(client, member, general) == [posted]

@@ -186,3 +186,34 @@ def test_out_of_range_values_are_refused_with_the_variable_named(tmp_path, varia
     environ = {"PAPO_INSTANCE_DIR": str(tmp_path), variable: value}
     with pytest.raises(ConfigError, match=variable):
         Config.from_env(environ)
+
+
+def test_a_wildcard_cors_origin_is_refused_at_start_up(from_env):
+    with pytest.raises(ConfigError, match=r"PAPO_CORS_ORIGINS must list the origins .* not '\*'"):
+        from_env(PAPO_CORS_ORIGINS="https://a.example, *")
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://a.example/",
+        "https://a.example/chat",
+        "a.example",
+        "ftp://a.example",
+        "https://*.example",
+        "https://A.example",
+        "https://a.example:80:80",
+        "null",
+    ],
+)
+def test_a_cors_origin_that_is_not_scheme_host_port_is_refused(from_env, origin):
+    with pytest.raises(ConfigError, match="scheme://host\\[:port\\]"):
+        from_env(PAPO_CORS_ORIGINS=origin)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["https://chat.example", "http://localhost:8080", "http://127.0.0.1:5000", "http://[::1]:5000"],
+)
+def test_a_cors_origin_as_browsers_send_it_is_accepted(from_env, origin):
+    assert from_env(PAPO_CORS_ORIGINS=origin).cors_origins == (origin,)

@@ -46,6 +46,11 @@ USERNAMES = [
 PASSWORDS = ["p" * rules.PASSWORD_MIN, "p" * (rules.PASSWORD_MIN - 1)]
 PASSWORDS += ["p" * rules.PASSWORD_MAX, "p" * (rules.PASSWORD_MAX + 1)]
 NAMES = ["n" * rules.NAME_MAX, "n" * (rules.NAME_MAX + 1), f"  {'n' * rules.NAME_MAX}  ", "   "]
+# Only format characters, or a direction control among visible ones: refused. Visible text
+# with joiners or direction marks (an emoji sequence, a right-to-left name): taken.
+NAMES += ["\u200b", "\u200b\u200c\u200d\ufeff", "\u200e\u200f", " \u2060 ", "\u202e"]
+NAMES += ["ana\u202egpj.exe", "\u2066ana\u2069", "\u202bana", "\U0001f469\u200d\U0001f4bb"]
+NAMES += ["\u05d3\u05e0\u05d4\u200f", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629"]
 ROOM_NAMES = ["r" * rules.ROOM_NAME_MAX, "r" * (rules.ROOM_NAME_MAX + 1), " Dev-Ops ", "-x", ""]
 AGES = [rules.AGE_MIN, rules.AGE_MIN - 1, rules.AGE_MAX, rules.AGE_MAX + 1]
 
@@ -166,4 +171,26 @@ def test_the_largest_id_is_written_once():
 
 def test_the_rules_need_nothing_beyond_the_standard_library():
     imported = re.findall(r"^\s*(?:from|import) (\S+)", (SRC / "rules.py").read_text(), re.M)
-    assert set(imported) <= {"__future__", "re"}
+    assert set(imported) <= {"__future__", "re", "unicodedata"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("\u200b\u200d", "Use at least one visible character."),
+        ("ana\u202egpj.exe", "Remove the text-direction control characters."),
+    ],
+)
+def test_the_client_and_the_server_refuse_disguised_names_in_the_same_words(value, message):
+    assert client(validation.name, value) == server(RegisterIn, "name", value) == (None, message)
+
+
+@pytest.mark.parametrize("control", sorted(rules.BIDI_CONTROLS))
+def test_every_direction_control_is_refused_in_a_name_and_a_topic(control):
+    assert server(RegisterIn, "name", f"ana{control}")[0] is None
+    assert server(RoomPatch, "topic", f"topic {control}x")[0] is None
+
+
+def test_a_topic_may_still_be_right_to_left_or_empty():
+    for topic in ["\u05e9\u05dc\u05d5\u05dd \u200f!", ""]:
+        assert server(RoomPatch, "topic", topic) == (topic, "")

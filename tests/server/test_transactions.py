@@ -212,13 +212,38 @@ def test_a_failing_request_stores_nothing_it_did_before_failing(client, app, adm
     assert stored(app) == before
 
 
-def test_a_repeated_client_id_answers_with_the_first_message(client, member, general_id):
+def test_a_repeated_client_id_answers_200_with_the_first_message_as_a_duplicate(
+    client, member, general_id
+):
     body = {"message": "once", "client_id": "c-1"}
     first = client.post(f"/rooms/{general_id}/messages", json=body, headers=member.headers)
     again = client.post(f"/rooms/{general_id}/messages", json=body, headers=member.headers)
 
-    assert (first.status_code, again.status_code) == (201, 201)
-    assert again.get_json()["id"] == first.get_json()["id"]
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert (first.get_json()["duplicate"], again.get_json()["duplicate"]) == (False, True)
+    assert {**again.get_json(), "duplicate": False} == first.get_json()
+
+
+def test_a_message_without_client_id_is_never_a_duplicate(client, member, general_id):
+    body = {"message": "twice"}
+    answers = [
+        client.post(f"/rooms/{general_id}/messages", json=body, headers=member.headers)
+        for _ in range(2)
+    ]
+
+    assert [(a.status_code, a.get_json()["duplicate"]) for a in answers] == [(201, False)] * 2
+    assert answers[0].get_json()["id"] != answers[1].get_json()["id"]
+
+
+def test_the_document_declares_the_duplicates_200(client):
+    spec = client.get("/openapi.json").get_json()
+    answers = spec["paths"]["/rooms/{room_id}/messages"]["post"]["responses"]
+    posted = {"$ref": "#/components/schemas/PostedMessageOut"}
+
+    assert answers["201"]["content"]["application/json"]["schema"] == posted
+    assert answers["200"]["content"]["application/json"]["schema"] == posted
+    duplicate = spec["components"]["schemas"]["PostedMessageOut"]["properties"]["duplicate"]
+    assert duplicate["type"] == "boolean"
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from ..rules import (
     PASSWORD_MIN,
     ROOM_NAME_RE,
     USERNAME_RE,
+    has_bidi_control,
+    visible,
 )
 from .i18n import _
 
@@ -47,10 +49,14 @@ def username(text: str) -> Checked:
 
 
 def name(text: str) -> Checked:
-    """A display name of 1–100 characters."""
+    """A display name of 1–100 characters, one visible, no text-direction control."""
     text = text.strip()
     if not NAME_MIN <= len(text) <= NAME_MAX:
         return None, _("Use 1 to %(max)s characters.") % {"max": NAME_MAX}
+    if has_bidi_control(text):
+        return None, _("Remove the text-direction control characters.")
+    if not visible(text):
+        return None, _("Use at least one visible character.")
     return text, ""
 
 

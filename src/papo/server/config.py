@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -13,6 +14,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 FAST_HASH = "fast"  # PAPO_PASSWORD_HASH for tests and the bench: see security.fast_hasher
 PASSWORD_HASHES = ("standard", FAST_HASH)
+# An origin as browsers send it, which CORS compares as a string: scheme://host[:port] in
+# lower case, nothing after (no path, no trailing slash, no wildcard).
+ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(:\d{1,5})?")
 
 
 class ConfigError(ValueError):
@@ -126,6 +130,7 @@ class Config:
                 raise ConfigError(f"{name} must be from {low} to {high}, not {value}")
         if not self.message_rate > 0:
             raise ConfigError(f"PAPO_MESSAGE_RATE must be above 0, not {self.message_rate}")
+        self._check_origins()
         if self.async_mode not in ("gevent", "threading"):
             raise ConfigError(f"PAPO_ASYNC_MODE must be gevent or threading, not {self.async_mode}")
         if self.password_hash not in PASSWORD_HASHES:
@@ -135,6 +140,20 @@ class Config:
                 "PAPO_PASSWORD_HASH=fast makes passwords cheap to guess: it is for the test "
                 "suite and the bench only. Remove it."
             )
+
+    def _check_origins(self) -> None:
+        for origin in self.cors_origins:
+            if origin == "*":
+                raise ConfigError(
+                    "PAPO_CORS_ORIGINS must list the origins allowed, not '*' (which would let "
+                    "any web page call the API with its visitors' tokens)"
+                )
+            if not ORIGIN.fullmatch(origin):
+                raise ConfigError(
+                    "PAPO_CORS_ORIGINS must be origins like https://chat.example.com or "
+                    f"http://localhost:8080 (scheme://host[:port] in lower case, nothing after), "
+                    f"not {origin!r}"
+                )
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,6 +13,7 @@ from ..schemas import (
     MemberOut,
     MessageIn,
     MessageOut,
+    PostedMessageOut,
     RoomCreate,
     RoomOut,
     RoomPatch,
@@ -23,6 +24,11 @@ from .declare import declared
 from .guard import current_user
 
 bp = APIBlueprint("rooms", __name__, url_prefix="/rooms", tag="Rooms")
+# post_message's second answer (its first, 201, is declared with the route).
+REPEATED: Any = {
+    "description": "A repeated client_id: the message first posted with it (`duplicate: true`)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PostedMessageOut"}}},
+}
 
 
 def room_view(room: Room, user: User) -> dict[str, Any]:
@@ -190,16 +196,17 @@ def history(room_id: int, query: dict):
 
 
 @bp.post("/<int:room_id>/messages")
-@declared(bp, body=MessageIn, answer=MessageOut, status=201)
-@bp.doc(responses={403: "Not a member", 429: "Posting too fast (see Retry-After)"})
+@declared(bp, body=MessageIn, answer=PostedMessageOut, status=201)
+@bp.doc(responses={200: REPEATED, 403: "Not a member", 429: "Posting too fast (see Retry-After)"})
 def post_message(room_id: int, data: dict):
-    """Post a message (as `send_message` does); a repeated client_id returns the first."""
+    """Post a message (as `send_message` does): 201 and `duplicate: false`; a repeated
+    client_id answers 200 with the first message and `duplicate: true`."""
     text = messages.clean_text(data["message"])
-    message, _created = retry_on_conflict(
+    message, created = retry_on_conflict(
         messages.post,
         author=messages.person(current_user()),
         ref=room_id,
         text=text,
         client_id=data.get("client_id"),
     )
-    return message
+    return {**message, "duplicate": not created}, 201 if created else 200

@@ -23,7 +23,9 @@ from ...rules import (
     USERNAME_MAX,
     USERNAME_MIN,
     USERNAME_RE,
+    has_bidi_control,
     storable,
+    visible,
 )
 from ..i18n import N_
 
@@ -117,17 +119,35 @@ class Username(Patterned):
         return text.lower() if text.isascii() else text
 
 
-class Name(Documented):
-    """A display name: trimmed, 1–100 characters."""
+_BIDI = r"\u202a-\u202e\u2066-\u2069"  # rules.BIDI_CONTROLS, as a regular expression's range
 
-    PATTERN = rf"^\s*\S([\s\S]{{0,{NAME_MAX - 2}}}\S)?\s*$"
-    DESCRIPTION = f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed"
+
+class Name(Documented):
+    """A display name: trimmed, 1–100 characters, something visible, no direction controls."""
+
+    # Exact but for the "one visible character" rule, which no pattern without Unicode
+    # properties can say.
+    PATTERN = rf"^\s*[^\s{_BIDI}]([^{_BIDI}]{{0,{NAME_MAX - 2}}}[^\s{_BIDI}])?\s*$"
+    DESCRIPTION = (
+        f"{NAME_MIN} to {NAME_MAX} characters once surrounding spaces are trimmed, at least one "
+        "of them visible (not only zero-width or format characters), and no bidirectional "
+        "embedding, override or isolate (U+202A-U+202E, U+2066-U+2069)"
+    )
 
     def clean(self, text: str) -> str:
-        """1 to 100 characters."""
+        """1 to 100 characters, one visible, no direction control."""
         if not NAME_MIN <= len(text) <= NAME_MAX:
             raise ValidationError(N_("Use 1 to 100 characters."))
+        no_direction_controls(text)
+        if not visible(text):
+            raise ValidationError(N_("Use at least one visible character."))
         return text
+
+
+def no_direction_controls(text: str) -> None:
+    """Refuse a bidirectional embedding, override or isolate (they disguise the text)."""
+    if has_bidi_control(text):
+        raise ValidationError(N_("Remove the text-direction control characters."))
 
 
 class RoomName(Patterned):

@@ -16,13 +16,16 @@ from .fields import (
     StrictSchema,
     Text,
     digits_to_int,
+    no_direction_controls,
     record_id,
 )
 
 
 def _topic(**kwargs: Any) -> Text:
-    error = N_("Use at most 250 characters.")
-    return Text(validate=validators.Length(max=TOPIC_MAX, error=error), **kwargs)
+    # Shown to everyone in the room's header, set by one person: no direction controls there
+    # either. A message body keeps them: it is free text, and right-to-left writers use them.
+    length = validators.Length(max=TOPIC_MAX, error=N_("Use at most 250 characters."))
+    return Text(validate=[length, no_direction_controls], **kwargs)
 
 
 class RoomCreate(StrictSchema):
@@ -78,6 +81,15 @@ class MessageOut(Schema):
     edited_at = fields.String(allow_none=True)
     deleted = fields.Boolean()
     client_id = fields.String(allow_none=True)
+
+
+class PostedMessageOut(MessageOut):
+    duplicate = fields.Boolean(
+        metadata={
+            "description": "true (and status 200, not 201) when this client_id was used before: "
+            "the message is the one first posted with it, and nothing new was stored"
+        }
+    )
 
 
 class MessageIn(StrictSchema):
