@@ -101,7 +101,9 @@ def guard_transport(server: Any) -> None:
 
     eio = server.eio
     # A Socket.IO packet is decoded inside python-socketio's own Engine.IO message handler,
-    # a private method: wrapping it is the only place its decoding failures can be caught.
+    # a private method: wrapping it is the only place its decoding failures can be caught,
+    # and where binary packets are refused before it buffers their attachments (in
+    # `Server._binary_packet`, until as many as the event announces have come).
     eio.on("message", guards.closing_on_undecodable(eio, server._handle_eio_message))
     # Engine.IO decodes WebSocket frames outside its error handling; the transport class is
     # a private entry of its async driver table, so the checking subclass goes there.

@@ -9,7 +9,9 @@ own objects by `papo.libpatches.guard_transport`, catch those failures where the
 
 - Socket.IO packets: the Engine.IO `message` handler is wrapped; a failure raised while
   python-socketio decodes a packet (or rejects its type) closes the session. A failure
-  raised by an event handler is not ours to hide and escapes as before.
+  raised by an event handler is not ours to hide and escapes as before. A binary event or
+  ack, or an attachment, closes the session at once: Papo takes no binary data, and
+  python-socketio would keep every attachment such an event announces in memory.
 - Engine.IO packets on a WebSocket: the transport's `wait()` checks that each text frame
   decodes; one that does not closes the session and ends the connection. (A connection
   opened directly on WebSocket is read by `realtime.websocket`, which checks the same; this
@@ -48,6 +50,9 @@ log = logging.getLogger(__name__)
 # What `engineio.socket.Socket.receive` accepts from a client; it refuses the rest.
 CLIENT_PACKETS = {eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE, eio_packet.CLOSE}
 
+# Socket.IO packets with attachments, by the digit that starts them; Papo's events take none.
+BINARY_TYPES = {str(sio_packet.BINARY_EVENT), str(sio_packet.BINARY_ACK)}
+
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -76,6 +81,11 @@ def closing_on_undecodable(eio: Any, dispatch: Any) -> Callable[[str, Any], None
     on a packet it cannot decode."""
 
     def on_message(eio_sid: str, data: Any) -> None:
+        if _binary(data):
+            socket = eio.sockets.get(eio_sid)
+            if socket is not None and not socket.closing:  # (its later attachments: once)
+                _end(eio, eio_sid, "binary Socket.IO packet (Papo takes none)")
+            return
         try:
             dispatch(eio_sid, data)
         except Exception as exc:
@@ -84,6 +94,14 @@ def closing_on_undecodable(eio: Any, dispatch: Any) -> Callable[[str, Any], None
             _end(eio, eio_sid, "undecodable Socket.IO packet", exc)
 
     return on_message
+
+
+def _binary(data: Any) -> bool:
+    """True for a binary event or ack, or an attachment: python-socketio would buffer every
+    attachment the event announces (any number) until the last one came."""
+    if not isinstance(data, str):
+        return True
+    return data[:1] in BINARY_TYPES
 
 
 def _raised_decoding(exc: Exception, dispatch_code: Any) -> bool:
