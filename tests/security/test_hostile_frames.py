@@ -13,11 +13,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import gevent
 import pytest
 import requests
 
 from chat.clients import LiveApi
 from chat.conftest import LIVE_ENV
+from papo.server.realtime.websocket_reader import Bucket, Refused, unmask
 from reliability.test_raw_packets import (
     PROBE,
     PROBE_ACK,
@@ -281,3 +283,39 @@ def test_a_binary_event_over_long_polling_closes_the_session(server, token):
     assert polling_closed(url)
     assert_closed_for(server, offset, sid, "binary Socket.IO packet")
     assert requests.get(server.url + "/health", timeout=3).status_code == 200
+
+
+# --- the inbound allowance itself ---------------------------------------------------------
+
+
+def test_a_flood_past_the_burst_is_slowed_then_refused():
+    bucket = Bucket(rate=1_000_000, burst=100_000, patience=0.2)
+    bucket.take(100_000)  # the burst: no wait
+    assert bucket.slowed == 0
+
+    takes = 0
+    with pytest.raises(Refused) as refused:
+        while takes < 20:
+            takes += 1
+            bucket.take(50_000)  # 50 ms of allowance each: waited for
+
+    assert 4 <= takes <= 6  # ~0.2 s of waiting in a row, then refused
+    assert refused.value.code == 1008
+
+
+def test_a_pause_earns_the_allowance_back():
+    bucket = Bucket(rate=1_000_000, burst=100_000, patience=0.2)
+    bucket.take(150_000)
+    assert bucket.slowed > 0
+
+    gevent.sleep(0.2)
+    bucket.take(100_000)
+
+    assert bucket.slowed == 0
+
+
+def test_unmasking_is_the_byte_by_byte_xor():
+    payload, mask = os.urandom(65537), os.urandom(4)
+
+    assert unmask(payload, mask) == bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    assert unmask(b"\0\0\0", mask) == mask[:3]
