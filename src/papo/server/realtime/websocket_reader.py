@@ -58,21 +58,23 @@ class Bucket:
         self.rate, self.burst, self.patience = rate, burst, patience
         self.tokens = burst
         self.stamp = time.monotonic()
-        self.slowed = 0.0  # seconds this connection has been made to wait, in a row
+        # Seconds this connection has been made to wait since it last had half its burst.
+        self.slowed = 0.0
 
     def take(self, size: int) -> None:
         """Spend `size` bytes: wait until they are earned, or refuse a persistent flood."""
         now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate) - size
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 0:
+        if self.tokens >= self.burst / 2:  # it paused long enough: forgiven
             self.slowed = 0.0
+        self.tokens -= size
+        if self.tokens >= 0:
             return
-        wait = -self.tokens / self.rate
-        self.slowed += wait
         if self.slowed > self.patience:
             raise Refused(1008, f"over {self.rate:.0f} bytes a second for {self.patience}s")
-        gevent.sleep(wait)  # not reading meanwhile: TCP slows the client down
+        gevent.sleep(-self.tokens / self.rate)  # not reading meanwhile: TCP slows the client
+        self.slowed += time.monotonic() - now
 
 
 def unmask(payload: bytes, mask: bytes) -> bytes:
