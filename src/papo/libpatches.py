@@ -179,6 +179,12 @@ def websocket_sockets(ws: Any) -> tuple[Any, Any]:
     return gsock, gsock._sock
 
 
+def driver_websocket(driver: Any) -> Any:
+    """The gevent-websocket connection under python-engineio's gevent WebSocket driver."""
+    # The driver keeps it in `_sock` once called; its `wait()` would read it the library's way.
+    return driver._sock
+
+
 def write_through(sock: Any, ws: Any, writer: Any, queue: Any) -> list[Any]:
     """Make `writer` write every frame of Engine.IO socket `sock` (opened on WebSocket `ws`)
     instead of the library's writer greenlet; return the packets queued before."""

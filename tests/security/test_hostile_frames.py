@@ -16,11 +16,14 @@ from pathlib import Path
 import gevent
 import pytest
 import requests
+import socketio
+import websocket
 
 from chat.clients import LiveApi
 from chat.conftest import LIVE_ENV
 from papo.server.realtime.websocket_reader import Bucket, Refused, unmask
 from reliability.test_raw_packets import (
+    ENGINE_IO,
     PROBE,
     PROBE_ACK,
     attachment,
@@ -321,3 +324,30 @@ def test_unmasking_is_the_byte_by_byte_xor():
 
     assert unmask(payload, mask) == bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
     assert unmask(b"\0\0\0", mask) == mask[:3]
+
+
+def test_a_64_mib_frame_after_an_upgrade_from_polling_is_refused_by_its_header(server, token):
+    offset = len(server.log())
+    _url, sid = polling_session(server, token)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{server.port}{ENGINE_IO}&sid={sid}", timeout=5
+    )
+    ws.send("2probe")
+    assert ws.recv() == "3probe"
+    ws.send("5")  # upgraded: the library's WebSocket handler reads from here on
+    with Bystander(server, token) as bystander:
+        payload = b"x" * MIB
+        flood(ws.sock, iter([frame(0x1, b"", length=64 * MIB)] + [payload] * 64), seconds=10)
+    bystander.assert_unharmed()
+    assert_closed_for(server, offset, sid, "message over 65536 bytes")
+
+
+def test_an_upgraded_connection_still_carries_calls(server, token):
+    client = socketio.Client(reconnection=False, handle_sigint=False)
+    client.connect(server.url, auth={"token": token}, wait_timeout=5)
+    try:
+        assert client.transport() == "websocket"
+        assert client.call("who_is_online", {}, timeout=5)["ok"] is True
+        assert client.call("send_message", {"message": "x" * 60000}, timeout=5) is not None
+    finally:
+        client.disconnect()
