@@ -101,7 +101,9 @@ def guard_transport(server: Any) -> None:
 
     eio = server.eio
     # A Socket.IO packet is decoded inside python-socketio's own Engine.IO message handler,
-    # a private method: wrapping it is the only place its decoding failures can be caught.
+    # a private method: wrapping it is the only place its decoding failures can be caught,
+    # and where binary packets are refused before it buffers their attachments (in
+    # `Server._binary_packet`, until as many as the event announces have come).
     eio.on("message", guards.closing_on_undecodable(eio, server._handle_eio_message))
     # Engine.IO decodes WebSocket frames outside its error handling; the transport class is
     # a private entry of its async driver table, so the checking subclass goes there.
@@ -175,6 +177,12 @@ def websocket_sockets(ws: Any) -> tuple[Any, Any]:
     # gevent keeps the non-blocking OS socket in `_sock`: a frame the kernel takes at once is
     # written with no greenlet switch; only a backlog goes through gevent's sendall.
     return gsock, gsock._sock
+
+
+def driver_websocket(driver: Any) -> Any:
+    """The gevent-websocket connection under python-engineio's gevent WebSocket driver."""
+    # The driver keeps it in `_sock` once called; its `wait()` would read it the library's way.
+    return driver._sock
 
 
 def write_through(sock: Any, ws: Any, writer: Any, queue: Any) -> list[Any]:

@@ -9,8 +9,11 @@ own objects by `papo.libpatches.guard_transport`, catch those failures where the
 
 - Socket.IO packets: the Engine.IO `message` handler is wrapped; a failure raised while
   python-socketio decodes a packet (or rejects its type) closes the session. A failure
-  raised by an event handler is not ours to hide and escapes as before.
-- Engine.IO packets on a WebSocket: the transport's `wait()` checks that each text frame
+  raised by an event handler is not ours to hide and escapes as before. A binary event or
+  ack, or an attachment, closes the session at once: Papo takes no binary data, and
+  python-socketio would keep every attachment such an event announces in memory.
+- Engine.IO packets on a WebSocket: the transport's `wait()` reads frames with
+  `websocket_reader` (hostile frames refused by their header) and checks that each text frame
   decodes; one that does not closes the session and ends the connection. (A connection
   opened directly on WebSocket is read by `realtime.websocket`, which checks the same; this
   covers upgrades from long-polling, and the library's transport when that one is off.)
@@ -29,6 +32,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import struct
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -40,13 +44,19 @@ from socketio import packet as sio_packet
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from ... import libpatches
 from ..errors import CODES
 from ..i18n import negotiate, translate
+from .websocket_frames import websocket_frame
+from .websocket_reader import CLOSE, ClientClosed, FrameReader, Refused
 
 log = logging.getLogger(__name__)
 
 # What `engineio.socket.Socket.receive` accepts from a client; it refuses the rest.
 CLIENT_PACKETS = {eio_packet.PONG, eio_packet.MESSAGE, eio_packet.UPGRADE, eio_packet.CLOSE}
+
+# Socket.IO packets with attachments, by the digit that starts them; Papo's events take none.
+BINARY_TYPES = {str(sio_packet.BINARY_EVENT), str(sio_packet.BINARY_ACK)}
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -76,6 +86,11 @@ def closing_on_undecodable(eio: Any, dispatch: Any) -> Callable[[str, Any], None
     on a packet it cannot decode."""
 
     def on_message(eio_sid: str, data: Any) -> None:
+        if _binary(data):
+            socket = eio.sockets.get(eio_sid)
+            if socket is not None and not socket.closing:  # (its later attachments: once)
+                _end(eio, eio_sid, "binary Socket.IO packet (Papo takes none)")
+            return
         try:
             dispatch(eio_sid, data)
         except Exception as exc:
@@ -84,6 +99,14 @@ def closing_on_undecodable(eio: Any, dispatch: Any) -> Callable[[str, Any], None
             _end(eio, eio_sid, "undecodable Socket.IO packet", exc)
 
     return on_message
+
+
+def _binary(data: Any) -> bool:
+    """True for a binary event or ack, or an attachment: python-socketio would buffer every
+    attachment the event announces (any number) until the last one came."""
+    if not isinstance(data, str):
+        return True
+    return data[:1] in BINARY_TYPES
 
 
 def _raised_decoding(exc: Exception, dispatch_code: Any) -> bool:
@@ -117,7 +140,7 @@ def checking_websocket(eio: Any, transport: Any) -> Any:
         self.papo_sid = getattr(getattr(handler, "__self__", None), "sid", "?")
 
     def wait(self: Any) -> Any:
-        data = transport.wait(self)
+        data = _read_frames(eio, self, limit)
         # Binary frames always decode; frames over the limit are the library's to refuse.
         if isinstance(data, str) and len(data) <= limit:
             try:
@@ -128,6 +151,23 @@ def checking_websocket(eio: Any, transport: Any) -> Any:
         return data
 
     return type("CheckedWebSocket", (transport,), {"__init__": __init__, "wait": wait})
+
+
+def _read_frames(eio: Any, transport: Any, limit: int) -> Any:
+    """The next message on an upgraded connection, read as `websocket_reader` reads a direct
+    one (refused by its header, unmasked fast, a flood slowed); None when it ends."""
+    reader = getattr(transport, "papo_reader", None)
+    if reader is None:
+        ws = libpatches.driver_websocket(transport)
+        reader = transport.papo_reader = FrameReader(ws.raw_read, ws.raw_write, limit)
+    try:
+        return reader.message()
+    except ClientClosed:
+        return None
+    except Refused as refused:
+        reader.write(websocket_frame(struct.pack("!H", refused.code), CLOSE))
+        _end(eio, transport.papo_sid, str(refused))
+        return None
 
 
 # --- Long-polling POST bodies -----------------------------------------------------------

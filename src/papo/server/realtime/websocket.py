@@ -14,6 +14,8 @@ client given transports=['websocket']) keeps only its reader:
   its recipients) and writes the frame straight to the non-blocking socket
   (`websocket_writer`); only what the kernel does not take waits in a backlog, and a client
   whose backlog passes `max_backlog` bytes is disconnected.
+- `websocket_reader` reads the frames, refusing a hostile frame by its header (size,
+  masking), unmasking fast, yielding between frames and slowing a flood.
 - one `Pinger` greenlet for the whole server sends the pings in the order they fall due
   (`websocket_pings`).
 
@@ -25,6 +27,7 @@ all this; the library internals it relies on are reached from there only.
 from __future__ import annotations
 
 import logging
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +35,8 @@ from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 
 from ... import libpatches
-from .websocket_frames import frame_of
+from .websocket_frames import frame_of, websocket_frame
+from .websocket_reader import CLOSE, ClientClosed, FrameReader, Refused
 from .websocket_writer import ClosedQueue, Writer
 
 log = logging.getLogger(__name__)
@@ -65,25 +69,27 @@ def serve(sock: Any, ws: Any, max_backlog: int) -> list[bytes]:
         if pkt is not None:
             writer.write(frame_of(pkt))
     try:
-        _read(sock, ws, server.max_http_buffer_size)
+        _read(sock, ws, writer, server.max_http_buffer_size)
     finally:
         sock.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
         writer.end()
     return []
 
 
-def _read(sock: Any, ws: Any, limit: int) -> None:
+def _read(sock: Any, ws: Any, writer: Writer, limit: int) -> None:
+    reader = FrameReader(ws.raw_read, writer.write, limit)
     while True:
         try:
-            data = ws.receive()
+            data = reader.message()
+        except ClientClosed:
+            return
+        except Refused as refused:
+            log.info("closing Engine.IO session %s: %s", sock.sid, refused)
+            writer.write(websocket_frame(struct.pack("!H", refused.code), CLOSE))
+            return
         except Exception as exc:  # the connection broke, or was shut by the writer
             if not sock.closed:
                 log.info("closing Engine.IO session %s: %s", sock.sid, type(exc).__name__)
-            return
-        if data is None:  # closed by the client
-            return
-        if len(data) > limit:
-            log.info("closing Engine.IO session %s: packet over %d bytes", sock.sid, limit)
             return
         try:
             pkt = eio_packet.Packet(encoded_packet=data)
@@ -99,4 +105,6 @@ def _read(sock: Any, ws: Any, limit: int) -> None:
         except eio_exceptions.UnknownPacketError:
             pass  # as the library: a packet type a client does not send is ignored
         except eio_exceptions.SocketIsClosedError:
+            return
+        if sock.closing or sock.closed:  # closed by a guard: what follows is not read
             return
