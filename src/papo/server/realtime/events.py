@@ -65,6 +65,8 @@ def _live_conn() -> Conn:
     conn = hub().conns.get(_sid())
     if conn is None:
         raise ApiError(401, "not_connected", "This connection is not signed in.")
+    if conn.ended:
+        raise ApiError(401, "token_invalid", "This token is not valid (signed out or revoked).")
     if utcnow() >= conn.expires_at:
         socketio.server.disconnect(_sid(), namespace="/")
         raise ApiError(401, "token_expired", "This session has expired; sign in again.")
@@ -97,21 +99,39 @@ def connect(auth: Any = None) -> dict[str, Any] | None:
         # Refusing an expired token still removes its session (see sessions.resolve).
         with unit_of_work(keep_on=(ApiError,)):
             session = sessions.resolve(token if isinstance(token, str) else "")
-            room_ids = rooms.room_ids_of(session.user_id)
+            conn = _new_conn(session.user, session, lang)
+        online = _register(conn)
     except ApiError as exc:
         raise Refused(exc.body(lang)) from None
     except (OperationalError, PoolTimeout):
         log.error("database unavailable during connect")
         down = ApiError(503, "service_unavailable", "The database is unavailable.")
         raise Refused(down.body(lang)) from None
-    user = session.user
-    conn = _new_conn(user, session, lang)
-    join_room(user_key(user.id))
-    for room_id in room_ids:
-        join_room(room_key(room_id))
-    if hub().add(conn):
+    if online:
         hub().presence.announce(conn.author(), online=True)
     return None
+
+
+def _register(conn: Conn) -> bool:
+    """Register the connection, then read its session and rooms: a logout or membership change
+    committed before the registration is seen here, one after it finds the connection."""
+    live = hub()
+    with live.membership_locks.hold(conn.user_id):
+        online = live.add(conn)
+        try:
+            with unit_of_work():
+                if not sessions.is_open(conn.session_id):
+                    raise ApiError(
+                        401, "token_invalid", "This token is not valid (signed out or revoked)."
+                    )
+                room_ids = rooms.room_ids_of(conn.user_id)
+        except BaseException:
+            live.remove(conn.sid)
+            raise
+        join_room(user_key(conn.user_id))
+        for room_id in room_ids:
+            join_room(room_key(room_id))
+    return online
 
 
 def _new_conn(user: User, session: AuthSession, lang: str) -> Conn:

@@ -7,14 +7,20 @@ change the database does not hold.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..models import Membership
+
+log = logging.getLogger(__name__)
 
 PENDING = "papo_after_commit"
 
@@ -39,8 +45,9 @@ class LiveConnections(Protocol):
     """What the services ask of the live connections (realtime/hub.py `Hub` is one): the
     app holds it in `extensions["papo.hub"]`, so the services need not import the edges."""
 
-    def user_joined(self, room_id: int, user_id: int) -> None: ...
-    def user_left(self, room_id: int, user_id: int) -> None: ...
+    def follow_membership(
+        self, room_id: int, user_id: int, member_now: Callable[[], bool]
+    ) -> None: ...
     def drop_user(self, user_id: int, keep_session: int | None = None) -> None: ...
     def drop_session(self, session_id: int, user_id: int) -> None: ...
     def rename(self, user_id: int, username: str, name: str) -> None: ...
@@ -53,12 +60,36 @@ def _hub() -> LiveConnections:
 
 def joined(room_id: int, user_id: int) -> None:
     """The user's live connections start receiving the room's events."""
-    after_commit(lambda: _hub().user_joined(room_id, user_id))
+    _membership_changed(room_id, user_id, True)
 
 
 def left(room_id: int, user_id: int) -> None:
     """The user's live connections stop receiving the room's events."""
-    after_commit(lambda: _hub().user_left(room_id, user_id))
+    _membership_changed(room_id, user_id, False)
+
+
+def _membership_changed(room_id: int, user_id: int, member: bool) -> None:
+    # Two changes of one membership may commit in one order and reach this point in the other:
+    # the hub follows what the database holds when it acts, not what this transaction did.
+    engine = db.engine
+    after_commit(
+        lambda: _hub().follow_membership(
+            room_id, user_id, lambda: _member_now(engine, room_id, user_id, member)
+        )
+    )
+
+
+def _member_now(engine: Engine, room_id: int, user_id: int, fallback: bool) -> bool:
+    # The session cannot run SQL while it commits: read on a connection of its own.
+    query = select(Membership.user_id).where(
+        Membership.room_id == room_id, Membership.user_id == user_id
+    )
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(query) is not None
+    except (OperationalError, PoolTimeout):  # cannot read: do as this transaction did
+        log.warning("membership of user %s in room %s not re-read", user_id, room_id)
+        return fallback
 
 
 def sessions_ended(user_id: int, keep_session: int | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ...rules import MAX_ID
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import Membership, Room, User
 from ..transaction import Redo
-from . import after_commit
+from . import after_commit, memberships
 
 GENERAL = "general"
 
@@ -182,8 +182,10 @@ def delete_room(*, actor: User, room: Room) -> None:
 
 
 def join(*, user: User, room: Room) -> Membership:
-    """Join a public channel (private rooms need an invitation)."""
-    if room.private and not is_member(room.id, user.id):
+    """Join a public channel (private rooms need an invitation); joining again is harmless."""
+    memberships.lock(room)
+    # Checked under the lock: a removal committed meanwhile is seen, never undone.
+    if room.private and not memberships.is_member_now(room.id, user.id):
         raise ApiError(403, "room_private", "This room is private; ask its creator to add you.")
     return _add_member(room, user)
 
@@ -192,10 +194,7 @@ def leave(*, user: User, room: Room) -> None:
     """Leave a room; `general` is everyone's."""
     if room.name == GENERAL:
         raise ApiError(409, "general_is_fixed", "Everyone stays in 'general'.")
-    db.session.execute(
-        delete(Membership).where(Membership.room_id == room.id, Membership.user_id == user.id)
-    )
-    after_commit.left(room.id, user.id)
+    memberships.remove(room, user.id)
 
 
 def add_member(*, actor: User, room: Room, user: User) -> Membership:
@@ -214,13 +213,7 @@ def remove_member(*, actor: User, room: Room, user: User) -> None:
 
 
 def _add_member(room: Room, user: User) -> Membership:
-    membership = db.session.get(Membership, (room.id, user.id))
-    if membership is None:
-        membership = Membership(room_id=room.id, user_id=user.id, last_read_id=room.last_message_id)
-        db.session.add(membership)
-        db.session.flush()
-    after_commit.joined(room.id, user.id)
-    return membership
+    return memberships.add(room, user.id)
 
 
 def _require_manager(room: Room, actor: User) -> None:

@@ -66,6 +66,12 @@ def resolve(token: str, *, now: datetime | None = None) -> AuthSession:
     return session
 
 
+def is_open(session_id: int) -> bool:
+    """True while the session exists (read from the database, not the session's cache)."""
+    query = select(AuthSession.id).where(AuthSession.id == session_id)
+    return db.session.scalar(query) is not None
+
+
 def _expired(session: AuthSession, now: datetime) -> bool:
     idle = timedelta(minutes=_config().token_idle_minutes)
     return now >= session.expires_at or now >= session.last_used_at + idle
